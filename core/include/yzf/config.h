@@ -1,0 +1,24 @@
+/* yzf/config.h — compile-time limits, each overridable with -D. */
+#ifndef YZF_CONFIG_H
+#define YZF_CONFIG_H
+
+#ifndef YZF_MAX_RECORD_BYTES
+#define YZF_MAX_RECORD_BYTES 65536 /* bytes of one canonical record envelope */
+#endif
+#ifndef YZF_MAX_CERT_BYTES
+#define YZF_MAX_CERT_BYTES 4096 /* bytes of one canonical certificate */
+#endif
+#ifndef YZF_MAX_OFFICERS
+#define YZF_MAX_OFFICERS 16 /* officers enrolled on one terminal */
+#endif
+#ifndef YZF_MAX_BATCH
+#define YZF_MAX_BATCH 10000 /* records in one append transaction */
+#endif
+#ifndef YZF_DEFAULT_MAX_PIN_FAILURES
+#define YZF_DEFAULT_MAX_PIN_FAILURES 5
+#endif
+#ifndef YZF_DEFAULT_SESSION_TTL_MS
+#define YZF_DEFAULT_SESSION_TTL_MS (12LL * 3600 * 1000) /* one shift */
+#endif
+
+#endif

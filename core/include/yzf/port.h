@@ -1,0 +1,67 @@
+/* yzf/port.h — what the core needs from a platform.
+ *
+ * The core makes no OS calls of its own (SQLite, which does its own file
+ * I/O, is the one exception): wall and monotonic clocks, entropy, the key
+ * store and paths come through this struct, filled by a port (ports/linux,
+ * ports/sim) and handed to yzf_open(). Like sqlite3_vfs it is versioned:
+ * members are only ever appended, and a port sets `version` to the
+ * YZF_PORT_VERSION it was written against. Optional members may be NULL.
+ *
+ * Every function returns YZF_OK or a negative YZF_E code; ctx is the port's
+ * own pointer, passed back unchanged. The port outlives every struct yzf
+ * opened on it. Functions may be called from any thread that uses the
+ * struct yzf (one at a time).
+ */
+#ifndef YZF_PORT_H
+#define YZF_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define YZF_PORT_VERSION 1u
+
+/* Key store secrets are 32 bytes, named by short ASCII strings. */
+#define YZF_PORT_SECRET_LEN 32
+
+enum yzf_port_path {
+	YZF_PATH_STORE = 0, /* the terminal's SQLite store file */
+};
+
+struct yzf_port {
+	uint32_t version;
+	void *ctx;
+
+	/* Wall clock: milliseconds since the Unix epoch (UTC) and the zone
+	 * offset in minutes east of UTC to write with it (Beijing: 480). */
+	int (*clock_wall)(void *ctx, int64_t *ms, int32_t *tz_min);
+	/* Monotonic milliseconds since an arbitrary origin (boot). */
+	int (*clock_mono)(void *ctx, int64_t *ms);
+	/* Fill buf with n bytes from a cryptographically secure source. */
+	int (*entropy)(void *ctx, void *buf, size_t n);
+
+	/* The key store holds 32-byte secrets that never leave the port in
+	 * a form stored with the data (hardware keystore, TEE, or a file
+	 * apart from the store). get: copy the secret `name` into out; if it
+	 * does not exist, create it when `create` is true, else return
+	 * YZF_ENOTFOUND. The secret must be durable before get returns. */
+	int (*keystore_get)(void *ctx, const char *name,
+			    uint8_t out[YZF_PORT_SECRET_LEN], bool create);
+	/* Destroy the secret `name` beyond recovery (crypto-erase). Returns
+	 * YZF_OK also if it did not exist. */
+	int (*keystore_destroy)(void *ctx, const char *name);
+
+	/* Path of a file the core needs (enum yzf_port_path), NUL-terminated,
+	 * owned by the port. */
+	const char *(*path)(void *ctx, int which);
+};
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,36 @@
+/* yzf_port_sim.h — the simulated terminal: what tests and demos run on.
+ *
+ * Clock: starts at a settable time and runs with the real monotonic clock
+ * (or stands still), can be jumped; zone +08:00. Entropy: the kernel's, or
+ * a deterministic stream from a seed, for reproducible runs. Key store: the
+ * Linux file key store under home/keystore, with faults: fail the Nth call,
+ * or sleep before each get (to widen a window for kill tests).
+ *
+ * Settings come from the struct below or, for the yzf CLI, from the
+ * environment:
+ *   YZF_SIM_TIME=2026-11-27T09:00:00.000+08:00   start of the clock
+ *   YZF_SIM_FROZEN=1          the clock does not advance by itself
+ *   YZF_SIM_SEED=<text>       deterministic entropy
+ *   YZF_SIM_KEYSTORE_DELAY_MS=<n>  sleep before each key store read
+ *   YZF_SIM_FAIL_KEYSTORE=<n> the nth key store call fails (1-based)
+ */
+#ifndef YZF_PORT_SIM_H
+#define YZF_PORT_SIM_H
+#include <yzf/port.h>
+
+struct yzf_sim_opts {
+	int64_t start_ms;        /* 0: now */
+	bool frozen;
+	const char *seed;        /* NULL: kernel entropy */
+	int keystore_delay_ms;
+	long fail_keystore_at;   /* 0: never */
+};
+
+/* Options from the environment variables above. */
+void yzf_sim_opts_from_env(struct yzf_sim_opts *o);
+struct yzf_port *yzf_port_sim_create(const char *home,
+				     const struct yzf_sim_opts *o);
+void yzf_port_sim_destroy(struct yzf_port *p);
+/* Move the clock (wall only; the monotonic counter never goes back). */
+void yzf_port_sim_set_time(struct yzf_port *p, int64_t ms);
+#endif
