@@ -78,11 +78,11 @@ struct raw {
 	size_t bytes; /* JSON bytes made, for the average printed */
 };
 
-struct job {
-	const char *dir;
-	int kind; /* see job() */
-	long records;
-};
+static const char raw_table[] =
+	"CREATE TABLE raw (seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, "
+	"sig BLOB NOT NULL, bytes BLOB NOT NULL)";
+static const char raw_insert[] =
+	"INSERT INTO raw (seq, hash, sig, bytes) VALUES (?, ?, ?, ?)";
 
 static double now_s(void)
 {
@@ -94,7 +94,7 @@ static double now_s(void)
 static int yfail(struct yzf *y, const char *what, int rc)
 {
 	fprintf(stderr, "append: %s: %s: %s\n", what, yzf_strerror(rc),
-		y ? yzf_errmsg(y) : "");
+		yzf_errmsg(y));
 	return -1;
 }
 
@@ -116,11 +116,24 @@ static void batch_fill(struct batch *b)
 	}
 }
 
-/* A new store in t's port, initialised with a fresh authority's trust
- * bundle (root line "\n" city line, made as device/authority.c makes
- * them), one officer enrolled with a feed certificate the city issues for
- * the terminal's request (bundle = trust "\n" feed line), and logged in.
- * The authority's keys are throwaway, wiped on the way out. */
+/* Check c first: yzf_cert_sign_line's failure names no field. */
+static int cert_line(const struct yzf_cert *c, const uint8_t sk[64],
+		     struct yzf_buf *out)
+{
+	char msg[200];
+	if (yzf_cert_check(c, msg, sizeof msg)) {
+		fprintf(stderr, "append: %s certificate: %s\n",
+			yzf_cert_kind_name(c->kind), msg);
+		return -1;
+	}
+	return yzf_cert_sign_line(c, sk, out) || out->oom ? -1 : 0;
+}
+
+/* Initialise t's new store with a fresh authority's trust bundle (root
+ * line "\n" city line, made as device/authority.c makes them), enroll one
+ * officer with a feed certificate the city issues for the terminal's
+ * request (bundle = trust "\n" feed line), and log in. The authority's
+ * keys are throwaway, wiped on the way out. */
 static int enroll(struct term *t)
 {
 	struct yzf_config cfg = { .terminal = "GZ-TH-0042", .kdf_ops = 1,
@@ -130,7 +143,6 @@ static int enroll(struct term *t)
 	struct yzf_buf trust = { 0 }, req = { 0 }, bundle = { 0 };
 	struct yzf_canon_err ce;
 	uint8_t root_sk[64], city_sk[64], seal_sk[32], feed[YZF_KEY_LEN];
-	char msg[200];
 	int rc = -1, e;
 
 	if (t->port->clock_wall(t->port->ctx, &root.not_before, &root.tz))
@@ -148,21 +160,12 @@ static int enroll(struct term *t)
 	crypto_box_keypair(city.seal, seal_sk);
 	snprintf(city.name, sizeof city.name, "广州市市场监督管理局");
 	snprintf(city.region, sizeof city.region, "440100");
-	if (yzf_cert_check(&root, msg, sizeof msg) ||
-	    yzf_cert_check(&city, msg, sizeof msg)) {
-		fprintf(stderr, "append: authority: %s\n", msg);
+	if (cert_line(&root, root_sk, &trust) ||
+	    (yzf_buf_putc(&trust, '\n'), cert_line(&city, root_sk, &trust)))
 		goto out;
-	}
-	if (yzf_cert_sign_line(&root, root_sk, &trust) ||
-	    (yzf_buf_putc(&trust, '\n'),
-	     yzf_cert_sign_line(&city, root_sk, &trust)) || trust.oom)
-		goto out;
-	if ((e = yzf_init(t->y, &cfg, trust.p, trust.len))) {
-		rc = yfail(t->y, "init", e);
-		goto out;
-	}
-	if ((e = yzf_enroll_request(t->y, PIN, strlen(PIN), &req, feed))) {
-		rc = yfail(t->y, "enroll request", e);
+	if ((e = yzf_init(t->y, &cfg, trust.p, trust.len)) ||
+	    (e = yzf_enroll_request(t->y, PIN, strlen(PIN), &req, feed))) {
+		rc = yfail(t->y, "init and enroll", e);
 		goto out;
 	}
 	if (yzf_request_parse(req.p, req.len, fc.key, fc.terminal, &ce)) {
@@ -178,18 +181,13 @@ static int enroll(struct term *t)
 	fc.not_before = root.not_before;
 	fc.not_after = root.not_before + 365 * 86400000LL;
 	fc.tz = root.tz;
-	if (yzf_cert_check(&fc, msg, sizeof msg)) {
-		fprintf(stderr, "append: feed certificate: %s\n", msg);
-		goto out;
-	}
 	yzf_buf_put(&bundle, trust.p, trust.len);
 	yzf_buf_putc(&bundle, '\n');
-	if (yzf_cert_sign_line(&fc, city_sk, &bundle) || bundle.oom)
+	if (cert_line(&fc, city_sk, &bundle))
 		goto out;
-	if ((e = yzf_enroll_complete(t->y, bundle.p, bundle.len, t->feed)))
-		rc = yfail(t->y, "enroll complete", e);
-	else if ((e = yzf_login(t->y, t->feed, PIN, strlen(PIN))))
-		rc = yfail(t->y, "login", e);
+	if ((e = yzf_enroll_complete(t->y, bundle.p, bundle.len, t->feed)) ||
+	    (e = yzf_login(t->y, t->feed, PIN, strlen(PIN))))
+		rc = yfail(t->y, "enroll complete and login", e);
 	else
 		rc = 0;
 out:
@@ -248,7 +246,7 @@ MEASURED static int bench_yzf_batches(struct term *t, const struct batch *b,
 	return 0;
 }
 
-/* Both stores get the same durability: WAL, synchronous=FULL. */
+/* Same durability as the store: WAL, synchronous=FULL. */
 static int raw_open(struct raw *r, const char *path, const char *table_sql,
 		    const char *insert_sql)
 {
@@ -279,15 +277,13 @@ static int raw_exec(struct raw *r, const char *sql)
 	return sqlite3_exec(r->db, sql, NULL, NULL, NULL) ? dbfail(r->db, sql) : 0;
 }
 
-/* The equivalent of one record with the primitives: the same fields as a
- * cJSON object, printed, hashed, signed, inserted. prev chains the hashes
- * so the bytes, like yzf's, depend on the record before. */
+/* One record with the primitives: the envelope's fields as a cJSON object,
+ * printed, hashed, signed, inserted. prev chains the hashes so the bytes,
+ * like yzf's, depend on the record before. */
 static int raw_record(struct raw *r, long i, const char *at, int64_t mono)
 {
 	uint8_t hash[32], sig[crypto_sign_BYTES];
 	cJSON *o = cJSON_CreateObject(), *loc, *body;
-	char *txt;
-	int s;
 
 	cJSON_AddNumberToObject(o, "v", 1);
 	cJSON_AddStringToObject(o, "feed", r->feed_hex);
@@ -310,7 +306,7 @@ static int raw_record(struct raw *r, long i, const char *at, int64_t mono)
 	cJSON_AddStringToObject(body, "result", RESULT);
 	cJSON_AddStringToObject(body, "finding", FINDING);
 	cJSON_AddNumberToObject(body, "quantity", (double)(1 + i % 50));
-	txt = cJSON_PrintUnformatted(o);
+	char *txt = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (!txt) {
 		fprintf(stderr, "append: cJSON: out of memory\n");
@@ -323,7 +319,7 @@ static int raw_record(struct raw *r, long i, const char *at, int64_t mono)
 	sqlite3_bind_blob(r->ins, 2, hash, sizeof hash, SQLITE_STATIC);
 	sqlite3_bind_blob(r->ins, 3, sig, sizeof sig, SQLITE_STATIC);
 	sqlite3_bind_blob(r->ins, 4, txt, (int)n, SQLITE_STATIC);
-	s = sqlite3_step(r->ins);
+	int s = sqlite3_step(r->ins);
 	sqlite3_reset(r->ins);
 	free(txt);
 	sodium_bin2hex(r->prev_hex, sizeof r->prev_hex, hash, sizeof hash);
@@ -331,7 +327,7 @@ static int raw_record(struct raw *r, long i, const char *at, int64_t mono)
 	return s == SQLITE_DONE ? 0 : dbfail(r->db, "insert");
 }
 
-/* A batch reads the clock once, as yzf_append does. */
+/* A batch reads the clocks once, as yzf_append does. */
 MEASURED static int bench_raw_batches(struct raw *r, long batches)
 {
 	char at[YZF_TIME_LEN + 1];
@@ -355,48 +351,55 @@ MEASURED static int bench_raw_batches(struct raw *r, long batches)
 	return 0;
 }
 
-static const char raw_table[] =
-	"CREATE TABLE raw (seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, "
-	"sig BLOB NOT NULL, bytes BLOB NOT NULL)";
-static const char raw_insert[] =
-	"INSERT INTO raw (seq, hash, sig, bytes) VALUES (?, ?, ?, ?)";
+/* The single-append baseline: one ROW_BYTES row per durable transaction. */
+static int raw_single(struct raw *r, const uint8_t *row_bytes)
+{
+	int rc = raw_exec(r, "BEGIN IMMEDIATE");
+	sqlite3_bind_int64(r->ins, 1, ++r->seq);
+	sqlite3_bind_blob(r->ins, 2, row_bytes, ROW_BYTES, SQLITE_STATIC);
+	if (rc == 0 && sqlite3_step(r->ins) != SQLITE_DONE)
+		rc = dbfail(r->db, "insert");
+	sqlite3_reset(r->ins);
+	return rc ? rc : raw_exec(r, "COMMIT");
+}
 
 /* --- peak RSS ------------------------------------------------------------ */
 
-/* The child's work: 'S' sets up the store that 'Y' then reopens and fills
- * (so its peak holds appends, not the 8 MiB of Argon2id at login); 'R'
- * fills a fresh baseline. */
-static int job(const struct job *j)
+/* A child's work: 'S' sets up the store that 'Y' then reopens and fills
+ * (so its peak holds appends, not the login's Argon2id); 'R' fills a fresh
+ * baseline. */
+static int job(const char *dir, int kind, long records)
 {
-	struct term t;
+	struct term t = { 0 };
 	struct raw r;
 	struct batch *b = malloc(sizeof *b);
 	char path[4096];
 	int rc = -1;
-	snprintf(path, sizeof path, j->kind == 'R' ? "%s/raw-rss.db" : "%s/rss",
-		 j->dir);
-	if (b && j->kind == 'R') {
+	snprintf(path, sizeof path, "%s/%s", dir,
+		 kind == 'R' ? "raw-rss.db" : "rss");
+	if (!b)
+		return -1;
+	batch_fill(b);
+	if (kind == 'R') {
 		if ((rc = raw_open(&r, path, raw_table, raw_insert)) == 0)
-			rc = bench_raw_batches(&r, j->records / BATCH);
+			rc = bench_raw_batches(&r, records / BATCH);
 		raw_close(&r);
-	} else if (b && (rc = term_open(&t, path, j->kind == 'S')) == 0 &&
-		   j->kind == 'Y') {
-		batch_fill(b);
-		rc = bench_yzf_batches(&t, b, j->records / BATCH);
-	}
-	if (b && j->kind != 'R')
+	} else {
+		if ((rc = term_open(&t, path, kind == 'S')) == 0 && kind == 'Y')
+			rc = bench_yzf_batches(&t, b, records / BATCH);
 		term_close(&t);
+	}
 	free(b);
 	return rc;
 }
 
-/* Run job() in a grandchild; *kib receives its peak RSS. The middle child has
- * no other children, so its RUSAGE_CHILDREN is the grandchild's alone
- * (the parent's would be the maximum over every child it has waited for). */
+/* Run job() in a grandchild; *kib receives its peak RSS. The middle child
+ * has no other child, so its RUSAGE_CHILDREN is the grandchild's alone
+ * (ours is the maximum over every child waited for). */
 static int in_child(const char *dir, int kind, long records, long *kib)
 {
 	int fd[2], st;
-	long v = 0;
+	long v = -1;
 	pid_t pid;
 
 	fflush(NULL);
@@ -408,7 +411,7 @@ static int in_child(const char *dir, int kind, long records, long *kib)
 		struct rusage ru;
 		pid_t g = fork();
 		if (g == 0)
-			_exit(job(&(struct job){ dir, kind, records }) ? 1 : 0);
+			_exit(job(dir, kind, records) ? 1 : 0);
 		if (g < 0 || waitpid(g, &st, 0) != g)
 			_exit(1);
 		getrusage(RUSAGE_CHILDREN, &ru);
@@ -440,28 +443,23 @@ static void row(const char *what, double yzf, double base, double ratio,
 	       met ? "met" : "NOT met");
 }
 
-/* The single-append baseline: one ROW_BYTES row per durable transaction. */
-static int raw_single(struct raw *r, const uint8_t *row_bytes)
-{
-	int rc = raw_exec(r, "BEGIN IMMEDIATE");
-	sqlite3_bind_int64(r->ins, 1, ++r->seq);
-	sqlite3_bind_blob(r->ins, 2, row_bytes, ROW_BYTES, SQLITE_STATIC);
-	if (rc == 0 && sqlite3_step(r->ins) != SQLITE_DONE)
-		rc = dbfail(r->db, "insert");
-	sqlite3_reset(r->ins);
-	return rc ? rc : raw_exec(r, "COMMIT");
-}
-
-/* The length of a stored envelope, read back through the API (which also
- * proves the appends are there and decrypt). */
-static long envelope_len(struct term *t)
+/* The appends are all there (head seq) and read back (the first record
+ * decrypts and parses); returns the envelope's length, or -1. */
+static long check_store(struct term *t, int64_t want)
 {
 	struct yzf_query q = { .feed = t->feed, .from = 1 };
-	struct yzf_iter *it;
+	struct yzf_iter *it = NULL;
 	struct yzf_entry e;
+	uint8_t id[YZF_ID_LEN];
+	int64_t seq = 0;
 	long len = -1;
-	if (yzf_iter_open(t->y, &q, &it) == 0 && yzf_iter_next(it, &e) == 1)
+	if (yzf_head(t->y, t->feed, &seq, id) == 0 && seq == want &&
+	    yzf_iter_open(t->y, &q, &it) == 0 && yzf_iter_next(it, &e) == 1)
 		len = (long)e.len;
+	else
+		fprintf(stderr, "append: store holds %lld records, expected "
+			"%lld, or they do not read back: %s\n", (long long)seq,
+			(long long)want, yzf_errmsg(t->y));
 	yzf_iter_close(it);
 	return len;
 }
@@ -471,11 +469,10 @@ static int timing(const char *dir, long single, long batched, long rss_n)
 	struct term t;
 	struct raw one, r;
 	struct batch *b = malloc(sizeof *b);
-	uint8_t row_bytes[ROW_BYTES], id[YZF_ID_LEN];
+	uint8_t row_bytes[ROW_BYTES];
 	char home[4096], p1[4096], p2[4096], what[64];
-	long rss_yzf, rss_raw, nb = batched / BATCH;
+	long rss_yzf, rss_raw, nb = batched / BATCH, env;
 	double ys = 0, bs = 0, yb = 0, bb = 0, t0;
-	int64_t seq;
 
 	/* Peak RSS first, while this process is still small: a child starts
 	 * out counting the parent's resident pages as its own. */
@@ -493,9 +490,9 @@ static int timing(const char *dir, long single, long batched, long rss_n)
 		     "bytes BLOB NOT NULL)", "INSERT INTO t VALUES (?, ?)") ||
 	    raw_open(&r, p2, raw_table, raw_insert))
 		return -1;
-	/* Warm up each once, then alternate short rounds of each: fsync here
-	 * drifts by 2x between runs, and alternation spreads the drift (and
-	 * any noisy neighbour) over both sides alike. */
+	/* Warm each up, then alternate them a round at a time: fsync on this
+	 * kind of machine drifts by 10x within minutes, and alternation puts
+	 * the drift (and busy neighbours) on both sides alike. */
 	if (append(&t, b->recs, 1) || raw_single(&one, row_bytes) ||
 	    bench_yzf_batches(&t, b, 1) || bench_raw_batches(&r, 1))
 		return -1;
@@ -522,15 +519,11 @@ static int timing(const char *dir, long single, long batched, long rss_n)
 	}
 	raw_close(&one);
 	raw_close(&r);
-	int e = yzf_head(t.y, t.feed, &seq, id);
-	if (e || seq != 1 + single + (nb + 1) * BATCH) {
-		fprintf(stderr, "append: head seq %lld, expected %ld\n",
-			(long long)seq, 1 + single + (nb + 1) * BATCH);
-		return -1;
-	}
-	long env = envelope_len(&t);
+	env = check_store(&t, 1 + single + (nb + 1) * BATCH);
 	term_close(&t);
 	free(b);
+	if (env < 0)
+		return -1;
 
 	printf("libyzf append benchmark: sim port, SQLite %s (WAL, "
 	       "synchronous=FULL), libsodium %s, cJSON %s\n",
@@ -556,38 +549,34 @@ static int timing(const char *dir, long single, long batched, long rss_n)
 
 /* For run.sh under callgrind: set up, warm up one batch, then count only
  * the measured batches. */
-static int callgrind(const char *dir, const char *mode, long records)
+static int callgrind(const char *dir, bool yzf, long records)
 {
 	struct batch *b = malloc(sizeof *b);
-	struct term t;
+	struct term t = { 0 };
 	struct raw r;
 	char path[4096];
 	int rc = -1;
+
+	snprintf(path, sizeof path, "%s/%s", dir, yzf ? "term" : "raw.db");
 	if (!b)
 		return -1;
 	batch_fill(b);
-	if (strcmp(mode, "yzf") == 0) {
-		snprintf(path, sizeof path, "%s/term", dir);
-		if (term_open(&t, path, true) == 0 &&
-		    bench_yzf_batches(&t, b, 1) == 0) {
-			CALLGRIND_START_INSTRUMENTATION;
-			rc = bench_yzf_batches(&t, b, records / BATCH);
-			CALLGRIND_STOP_INSTRUMENTATION;
-		}
-		term_close(&t);
-	} else {
-		snprintf(path, sizeof path, "%s/raw.db", dir);
-		if (raw_open(&r, path, raw_table, raw_insert) == 0 &&
-		    bench_raw_batches(&r, 1) == 0) {
-			CALLGRIND_START_INSTRUMENTATION;
-			rc = bench_raw_batches(&r, records / BATCH);
-			CALLGRIND_STOP_INSTRUMENTATION;
-		}
-		raw_close(&r);
-	}
-	free(b);
+	if (yzf ? term_open(&t, path, true) || bench_yzf_batches(&t, b, 1)
+		: raw_open(&r, path, raw_table, raw_insert) ||
+		  bench_raw_batches(&r, 1))
+		goto out;
+	CALLGRIND_START_INSTRUMENTATION;
+	rc = yzf ? bench_yzf_batches(&t, b, records / BATCH)
+		 : bench_raw_batches(&r, records / BATCH);
+	CALLGRIND_STOP_INSTRUMENTATION;
 	if (rc == 0)
 		printf("records %ld\n", records / BATCH * BATCH);
+out:
+	if (yzf)
+		term_close(&t);
+	else
+		raw_close(&r);
+	free(b);
 	return rc;
 }
 
@@ -611,6 +600,7 @@ int main(int argc, char **argv)
 	long single = 300, batched = 20000, rss_n = 100000, records = 5000;
 	const char *mode = NULL, *tmp = getenv("TMPDIR");
 	char dir[1024];
+
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		long *n = !strcmp(a, "--single") ? &single
@@ -635,12 +625,13 @@ int main(int argc, char **argv)
 		usage();
 	if (sodium_init() < 0)
 		return 1;
-	snprintf(dir, sizeof dir, "%s/yzf-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	snprintf(dir, sizeof dir, "%s/yzf-bench-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		perror(dir);
 		return 1;
 	}
-	int rc = mode ? callgrind(dir, mode, records)
+	int rc = mode ? callgrind(dir, !strcmp(mode, "yzf"), records)
 		      : timing(dir, single, batched, rss_n);
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return rc ? 1 : 0;

@@ -59,7 +59,16 @@ count() {
 		echo "run.sh: $mode did not report $records records" >&2
 		return 1
 	}
-	awk '/^(summary|totals):/ { print $2; exit }' "$f"
+	# totals: is what was collected; summary: can be 0 when collection is
+	# toggled (it covers only the span before the first toggle).
+	local ir
+	ir=$(awk '/^totals:/ { t = $2 } /^summary:/ { s = $2 }
+		END { print (t != "" ? t : s) + 0 }' "$f")
+	if [[ $ir -eq 0 ]]; then
+		echo "run.sh: callgrind counted nothing for $mode ($f)" >&2
+		return 1
+	fi
+	echo "$ir"
 }
 
 yzf=$(count yzf)

@@ -697,6 +697,15 @@ void yzf_buf_putc(struct yzf_buf *b, char ch)
 	yzf_buf_put(b, &ch, 1);
 }
 
+bool yzf_utf8_ok(const char *s, size_t n)
+{
+	const char *why = NULL;
+	for (size_t i = 0, k; i < n; i += k)
+		if (!(k = utf8_seq((const uint8_t *)s + i, n - i, &why)))
+			return false;
+	return true;
+}
+
 int yzf_canon_put_str(struct yzf_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";

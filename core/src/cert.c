@@ -31,7 +31,7 @@ const char *yzf_role_name(uint32_t role)
 static bool utf8_len_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);
-	return n > 0 && n <= max;
+	return n > 0 && n <= max && yzf_utf8_ok(s, n);
 }
 
 static bool ascii_id(const char *s, size_t max, const char *extra)
@@ -73,8 +73,9 @@ int yzf_cert_check(const struct yzf_cert *c, char *msg, size_t cap)
 	const char *bad = NULL;
 	if (c->kind < YZF_CERT_ROOT || c->kind > YZF_CERT_FEED)
 		bad = "kind: must be root, city or feed";
-	else if (c->not_before < 0 || c->not_after <= c->not_before ||
-		 c->not_after >= 253402300800000LL || c->tz < -840 || c->tz > 840)
+	else if (!yzf_time_ok(c->not_before, c->tz) ||
+		 !yzf_time_ok(c->not_after, c->tz) ||
+		 c->not_after <= c->not_before)
 		bad = "not_before/not_after: validity window empty or out of range";
 	else if (!utf8_len_ok(c->name, 96))
 		bad = "name: 1 to 96 bytes of UTF-8";
@@ -397,7 +398,8 @@ int yzf_revocation_sign_line(const struct yzf_revocation *r,
 	struct yzf_buf b = { 0 };
 	uint8_t sig[YZF_SIG_LEN];
 	char hex[2 * YZF_SIG_LEN + 1];
-	if (!r->reason[0] || r->at_ms < 0 || r->tz < -840 || r->tz > 840)
+	if (!r->reason[0] || !yzf_utf8_ok(r->reason, strlen(r->reason)) ||
+	    !yzf_time_ok(r->at_ms, r->tz))
 		return YZF_EINVAL;
 	yzf_buf_puts(&b, "{\"v\":1,\"serial\":");
 	put_hex(&b, r->serial, YZF_SERIAL_LEN);

@@ -83,18 +83,12 @@ static void put_time(struct yzf_buf *b, int64_t ms, int32_t tz)
 	yzf_buf_putc(b, '"');
 }
 
-static bool time_ok(int64_t ms, int32_t tz)
-{
-	/* 1970 .. 9999 and zones of -14:00..+14:00, as yzf_time_parse reads */
-	return ms >= 0 && ms < 253402300800000LL && tz >= -840 && tz <= 840;
-}
-
 int yzf_record_encode(const struct yzf_record *r, struct yzf_buf *out)
 {
 	const struct yzf_loc *l = &r->loc;
 	if (r->seq < 1 || r->seq > YZF_CANON_INT_MAX || r->mono < 0 ||
-	    r->mono > YZF_CANON_INT_MAX || !time_ok(r->at_ms, r->at_tz) ||
-	    (r->has_att && (!time_ok(r->att_ms, r->att_tz) || r->att_mono < 0 ||
+	    r->mono > YZF_CANON_INT_MAX || !yzf_time_ok(r->at_ms, r->at_tz) ||
+	    (r->has_att && (!yzf_time_ok(r->att_ms, r->att_tz) || r->att_mono < 0 ||
 			    r->att_mono > YZF_CANON_INT_MAX)) ||
 	    !yzf_record_type_ok(r->type) ||
 	    (r->case_id[0] && !yzf_record_case_ok(r->case_id)) ||
@@ -199,7 +193,7 @@ static void time_field(struct yzf_canon_cur *c, const char *key, int64_t *ms,
 	size_t len;
 	if (yzf_canon_key(c, key) || yzf_canon_str(c, &s, &len))
 		return;
-	if (!yzf_time_parse((const char *)s, len, ms, tz) || !time_ok(*ms, *tz))
+	if (!yzf_time_parse((const char *)s, len, ms, tz) || !yzf_time_ok(*ms, *tz))
 		fail(c, why);
 }
 
@@ -289,6 +283,11 @@ int yzf_record_parse(const uint8_t *buf, size_t len, struct yzf_record *r,
 	}
 	yzf_canon_byte(&c, '}');
 	yzf_canon_end(&c);
+	/* Nesting depth counts from the envelope, not the body: check the
+	 * whole so a record that parses is one any canonical checker takes. */
+	if (!c.err.why && yzf_canon_check(buf, len, &c.err) != YZF_OK &&
+	    !c.err.why)
+		c.err.why = "not canonical JSON";
 
 	if (c.err.why) {
 		if (err)

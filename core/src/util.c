@@ -77,6 +77,14 @@ static char *put_digits(char *p, int64_t v, int n)
 	return p + n;
 }
 
+bool yzf_time_ok(int64_t ms, int32_t tz_min)
+{
+	if (tz_min < -840 || tz_min > 840 || ms < 0 || ms >= 253402300800000LL)
+		return false;
+	int64_t local = ms + (int64_t)tz_min * 60000;
+	return local >= 0 && local < 253402300800000LL;
+}
+
 void yzf_time_fmt(int64_t ms, int32_t tz_min, char *out)
 {
 	int64_t local = ms + (int64_t)tz_min * 60000;

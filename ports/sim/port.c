@@ -65,8 +65,9 @@ struct yzf_port *yzf_port_sim_create(const char *home,
 void yzf_port_sim_destroy(struct yzf_port *p)
 {
 	if (p) {
-		sodium_memzero(p->ctx, sizeof(struct sim_port));
-		free(p->ctx);
+		struct sim_port *s = p->ctx;
+		sodium_memzero(s, sizeof *s);
+		free(s);
 	}
 }
 

@@ -14,8 +14,8 @@
  * Build with meson -Dfuzz=true (clang), or by hand:
  *   clang -fsanitize=fuzzer,address,undefined -std=c11 \
  *     -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore/include -Icore/src \
- *     -I/usr/include/cjson tests/fuzz/fuzz_record.c core/src/*.c \
- *     build/schemas/*.c -lsodium -lsqlite3 -lcjson -o fuzz_record
+ *     -I/usr/include/cjson tests/fuzz/fuzz_record.c core/src/[a-z]*.c \
+ *     build/schemas/[a-z]*.c -lsodium -lsqlite3 -lcjson -o fuzz_record
  *   ./fuzz_record tests/fuzz/corpus/record
  */
 #include <stddef.h>

@@ -97,6 +97,10 @@ YZF_API void yzf_buf_put(struct yzf_buf *b, const void *p, size_t n);
 YZF_API void yzf_buf_puts(struct yzf_buf *b, const char *s);
 YZF_API void yzf_buf_putc(struct yzf_buf *b, char ch);
 
+/* Whether s[0..n) is well-formed UTF-8 (RFC 3629: no overlongs, no
+ * surrogates, at most U+10FFFF). */
+YZF_API bool yzf_utf8_ok(const char *s, size_t n);
+
 /* Append s[0..n) as a canonical JSON string (quotes included). s must be
  * valid UTF-8: returns YZF_ENONCANON otherwise and appends nothing useful. */
 YZF_API int yzf_canon_put_str(struct yzf_buf *b, const char *s, size_t n);

@@ -22,6 +22,9 @@ extern "C" {
 /* Format ms since the epoch (UTC) in zone tz_min (minutes east of UTC);
  * out holds YZF_TIME_LEN + 1 bytes. */
 YZF_API void yzf_time_fmt(int64_t ms, int32_t tz_min, char *out);
+/* Whether ms in zone tz_min can be written in that form: the UTC instant
+ * and the local time both within 1970..9999, |tz_min| <= 840. */
+YZF_API bool yzf_time_ok(int64_t ms, int32_t tz_min);
 /* Parse exactly that form (and only it); false otherwise. */
 YZF_API bool yzf_time_parse(const char *s, size_t n, int64_t *ms,
 			    int32_t *tz_min);
