@@ -355,6 +355,10 @@ int yzf_enroll_request(struct yzf *y, const char *pin, size_t pinlen,
 		if (req->oom)
 			rc = yzf_fail(y, YZF_ENOMEM, "out of memory");
 	}
+	/* The first officer's data key was only borrowed to MAC the head:
+	 * from now on it opens only with a PIN. */
+	if (first)
+		yzf_session_forget(y, NULL);
 out:
 	sodium_free(keys);
 	sodium_memzero(seed, sizeof seed);
