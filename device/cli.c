@@ -218,12 +218,7 @@ int cli_read_pin(const char *prompt, char *pin, size_t cap, size_t *len)
 
 void cli_hex(const uint8_t *p, size_t n, char *out)
 {
-	static const char d[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = d[p[i] >> 4];
-		out[2 * i + 1] = d[p[i] & 15];
-	}
-	out[2 * n] = 0;
+	sodium_bin2hex(out, 2 * n + 1, p, n);
 }
 
 int cli_feed(struct cli *c, uint8_t feed[YZF_KEY_LEN])

@@ -102,24 +102,6 @@ int yzf_cert_check(const struct yzf_cert *c, char *msg, size_t cap)
 	return YZF_OK;
 }
 
-static void put_hex(struct yzf_buf *b, const uint8_t *p, size_t n)
-{
-	char hex[129];
-	yzf_hex(p, n, hex);
-	yzf_buf_putc(b, '"');
-	yzf_buf_put(b, hex, 2 * n);
-	yzf_buf_putc(b, '"');
-}
-
-static void put_time(struct yzf_buf *b, int64_t ms, int32_t tz)
-{
-	char t[YZF_TIME_LEN + 1];
-	yzf_time_fmt(ms, tz, t);
-	yzf_buf_putc(b, '"');
-	yzf_buf_put(b, t, YZF_TIME_LEN);
-	yzf_buf_putc(b, '"');
-}
-
 static int put_s(struct yzf_buf *b, const char *key, const char *s)
 {
 	yzf_canon_put_key(b, key);
@@ -135,11 +117,11 @@ int yzf_cert_encode(const struct yzf_cert *c, struct yzf_buf *out)
 	yzf_buf_puts(out, "{\"v\":1,\"kind\":\"");
 	yzf_buf_puts(out, kinds[c->kind]);
 	yzf_buf_puts(out, "\",\"serial\":");
-	put_hex(out, c->serial, YZF_SERIAL_LEN);
+	yzf_put_hex(out, c->serial, YZF_SERIAL_LEN);
 	yzf_buf_puts(out, ",\"issuer\":");
-	put_hex(out, c->issuer, YZF_KEY_LEN);
+	yzf_put_hex(out, c->issuer, YZF_KEY_LEN);
 	yzf_buf_puts(out, ",\"key\":");
-	put_hex(out, c->key, YZF_KEY_LEN);
+	yzf_put_hex(out, c->key, YZF_KEY_LEN);
 	yzf_buf_puts(out, ",\"subject\":{");
 	if (c->kind == YZF_CERT_FEED) {
 		yzf_buf_puts(out, "\"officer\":{");
@@ -171,13 +153,13 @@ int yzf_cert_encode(const struct yzf_cert *c, struct yzf_buf *out)
 			yzf_buf_putc(out, ',');
 			rc |= put_s(out, "region", c->region);
 			yzf_buf_puts(out, ",\"seal\":");
-			put_hex(out, c->seal, 32);
+			yzf_put_hex(out, c->seal, 32);
 		}
 	}
 	yzf_buf_puts(out, "},\"not_before\":");
-	put_time(out, c->not_before, c->tz);
+	yzf_put_time(out, c->not_before, c->tz);
 	yzf_buf_puts(out, ",\"not_after\":");
-	put_time(out, c->not_after, c->tz);
+	yzf_put_time(out, c->not_after, c->tz);
 	yzf_buf_putc(out, '}');
 	if (rc || out->oom) {
 		out->len = mark;
@@ -208,41 +190,11 @@ int yzf_cert_sign_line(const struct yzf_cert *c, const uint8_t issuer_sk[64],
 	return rc;
 }
 
-static void fail(struct yzf_canon_cur *c, const char *why)
-{
-	if (!c->err.why) {
-		c->err.off = c->off;
-		c->err.why = why;
-	}
-}
-
-static void hex_field(struct yzf_canon_cur *c, const char *key, uint8_t *out,
-		      size_t n, const char *why)
-{
-	const uint8_t *s;
-	size_t len;
-	if (yzf_canon_key(c, key) || yzf_canon_str(c, &s, &len))
-		return;
-	if (!yzf_unhex((const char *)s, len, out, n))
-		fail(c, why);
-}
-
 static void str_field(struct yzf_canon_cur *c, const char *key, char *out,
 		      size_t cap)
 {
 	if (!yzf_canon_key(c, key) && yzf_canon_str_copy(c, out, cap))
-		fail(c, "string field too long");
-}
-
-static void time_field(struct yzf_canon_cur *c, const char *key, int64_t *ms,
-		       int32_t *tz)
-{
-	const uint8_t *s;
-	size_t len;
-	if (yzf_canon_key(c, key) || yzf_canon_str(c, &s, &len))
-		return;
-	if (!yzf_time_parse((const char *)s, len, ms, tz))
-		fail(c, "validity: not a yzf time");
+		yzf_cur_fail(c, "string field too long");
 }
 
 int yzf_cert_parse(const uint8_t *buf, size_t len, struct yzf_cert *cert,
@@ -255,7 +207,7 @@ int yzf_cert_parse(const uint8_t *buf, size_t len, struct yzf_cert *cert,
 	memset(cert, 0, sizeof *cert);
 	yzf_canon_cur_init(&c, buf, len);
 	if (len > YZF_MAX_CERT_BYTES)
-		fail(&c, "certificate larger than YZF_MAX_CERT_BYTES");
+		yzf_cur_fail(&c, "certificate larger than YZF_MAX_CERT_BYTES");
 	yzf_canon_byte(&c, '{');
 	if (!yzf_canon_key(&c, "v"))
 		yzf_canon_int(&c, 1, 1, &v);
@@ -265,15 +217,15 @@ int yzf_cert_parse(const uint8_t *buf, size_t len, struct yzf_cert *cert,
 		if (strcmp(kind, kinds[k]) == 0)
 			cert->kind = k;
 	if (!cert->kind)
-		fail(&c, "kind: must be root, city or feed");
+		yzf_cur_fail(&c, "kind: must be root, city or feed");
 	yzf_canon_byte(&c, ',');
-	hex_field(&c, "serial", cert->serial, YZF_SERIAL_LEN,
+	yzf_cur_hex(&c, "serial", cert->serial, YZF_SERIAL_LEN,
 		  "serial: not 32 hex digits");
 	yzf_canon_byte(&c, ',');
-	hex_field(&c, "issuer", cert->issuer, YZF_KEY_LEN,
+	yzf_cur_hex(&c, "issuer", cert->issuer, YZF_KEY_LEN,
 		  "issuer: not 64 hex digits");
 	yzf_canon_byte(&c, ',');
-	hex_field(&c, "key", cert->key, YZF_KEY_LEN, "key: not 64 hex digits");
+	yzf_cur_hex(&c, "key", cert->key, YZF_KEY_LEN, "key: not 64 hex digits");
 	yzf_canon_byte(&c, ',');
 	yzf_canon_key(&c, "subject");
 	yzf_canon_byte(&c, '{');
@@ -305,7 +257,8 @@ int yzf_cert_parse(const uint8_t *buf, size_t len, struct yzf_cert *cert,
 			while (i < NROLES && strcmp(role, roles[i]) != 0)
 				i++;
 			if (i == NROLES) {
-				fail(&c, "roles: unknown, repeated or out of order");
+				yzf_cur_fail(&c, "roles: unknown, repeated or "
+					     "out of order");
 				break;
 			}
 			cert->roles |= 1u << i;
@@ -318,19 +271,21 @@ int yzf_cert_parse(const uint8_t *buf, size_t len, struct yzf_cert *cert,
 			yzf_canon_byte(&c, ',');
 			str_field(&c, "region", cert->region, sizeof cert->region);
 			yzf_canon_byte(&c, ',');
-			hex_field(&c, "seal", cert->seal, 32,
+			yzf_cur_hex(&c, "seal", cert->seal, 32,
 				  "seal: not 64 hex digits");
 		}
 	}
 	yzf_canon_byte(&c, '}');
 	yzf_canon_byte(&c, ',');
-	time_field(&c, "not_before", &cert->not_before, &cert->tz);
+	yzf_cur_time(&c, "not_before", &cert->not_before, &cert->tz,
+		     "not_before: not a yzf time");
 	yzf_canon_byte(&c, ',');
-	time_field(&c, "not_after", &cert->not_after, &tz2);
+	yzf_cur_time(&c, "not_after", &cert->not_after, &tz2,
+		     "not_after: not a yzf time");
 	yzf_canon_byte(&c, '}');
 	yzf_canon_end(&c);
 	if (!c.err.why && (tz2 != cert->tz || yzf_cert_check(cert, NULL, 0)))
-		fail(&c, "certificate fields out of range (yzf_cert_check)");
+		yzf_cur_fail(&c, "certificate fields out of range (yzf_cert_check)");
 	if (c.err.why) {
 		if (err)
 			*err = c.err;
@@ -402,9 +357,9 @@ int yzf_revocation_sign_line(const struct yzf_revocation *r,
 	    !yzf_time_ok(r->at_ms, r->tz))
 		return YZF_EINVAL;
 	yzf_buf_puts(&b, "{\"v\":1,\"serial\":");
-	put_hex(&b, r->serial, YZF_SERIAL_LEN);
+	yzf_put_hex(&b, r->serial, YZF_SERIAL_LEN);
 	yzf_buf_puts(&b, ",\"at\":");
-	put_time(&b, r->at_ms, r->tz);
+	yzf_put_time(&b, r->at_ms, r->tz);
 	yzf_buf_putc(&b, ',');
 	int rc = put_s(&b, "reason", r->reason);
 	yzf_buf_putc(&b, '}');
@@ -443,10 +398,10 @@ int yzf_revocation_parse(const uint8_t *line, size_t len,
 	if (!yzf_canon_key(&c, "v"))
 		yzf_canon_int(&c, 1, 1, &v);
 	yzf_canon_byte(&c, ',');
-	hex_field(&c, "serial", r->serial, YZF_SERIAL_LEN,
+	yzf_cur_hex(&c, "serial", r->serial, YZF_SERIAL_LEN,
 		  "serial: not 32 hex digits");
 	yzf_canon_byte(&c, ',');
-	time_field(&c, "at", &r->at_ms, &r->tz);
+	yzf_cur_time(&c, "at", &r->at_ms, &r->tz, "at: not a yzf time");
 	yzf_canon_byte(&c, ',');
 	str_field(&c, "reason", r->reason, sizeof r->reason);
 	yzf_canon_byte(&c, '}');

@@ -387,19 +387,15 @@ int yzf_request_parse(const uint8_t *line, size_t len,
 		yzf_canon_int(&c, 1, 1, &v);
 	yzf_canon_byte(&c, ',');
 	if (!yzf_canon_key(&c, "kind") && !yzf_canon_str(&c, &s, &sl) &&
-	    (sl != 12 || memcmp(s, "feed-request", 12) != 0) && !c.err.why)
-		c.err.why = "kind: must be feed-request";
+	    (sl != 12 || memcmp(s, "feed-request", 12) != 0))
+		yzf_cur_fail(&c, "kind: must be feed-request");
 	yzf_canon_byte(&c, ',');
-	if (!yzf_canon_key(&c, "feed") && !yzf_canon_str(&c, &s, &sl) &&
-	    !yzf_unhex((const char *)s, sl, feed, YZF_KEY_LEN) && !c.err.why)
-		c.err.why = "feed: not 64 hex digits";
+	yzf_cur_hex(&c, "feed", feed, YZF_KEY_LEN, "feed: not 64 hex digits");
 	yzf_canon_byte(&c, ',');
 	if (!yzf_canon_key(&c, "terminal"))
 		yzf_canon_str_copy(&c, terminal, 65);
 	yzf_canon_byte(&c, ',');
-	if (!yzf_canon_key(&c, "at") && !yzf_canon_str(&c, &s, &sl) &&
-	    !yzf_time_parse((const char *)s, sl, &ms, &tz) && !c.err.why)
-		c.err.why = "at: not a yzf time";
+	yzf_cur_time(&c, "at", &ms, &tz, "at: not a yzf time");
 	yzf_canon_byte(&c, '}');
 	yzf_canon_end(&c);
 	if (c.err.why) {
@@ -549,6 +545,21 @@ static int erase_slot(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	return rc;
 }
 
+/* At the limit the slot is crypto-erased: a stolen terminal gets that
+ * many guesses in all, whatever else it does (AC-7(2)). */
+static int lock_out(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+		    int64_t failures)
+{
+	int rc = erase_slot(y, feed, "UPDATE keyslots SET state = 'locked', "
+			    "salt = NULL, nonce = NULL, wrapped = NULL "
+			    "WHERE feed = ?");
+	if (rc)
+		return rc;
+	return yzf_fail(y, YZF_ELOCKED, "officer locked out: %lld PIN attempts "
+			"failed or were interrupted; the key slot was erased: "
+			"re-enroll with the city", (long long)failures);
+}
+
 int yzf_login(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], const char *pin,
 	      size_t pinlen)
 {
@@ -581,14 +592,7 @@ int yzf_login(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], const char *pin,
 	/* Attempts that were counted but never finished (the process was
 	 * killed mid-check) are failures too: no attempt is free. */
 	if (failures >= cfg.max_pin_failures) {
-		rc = erase_slot(y, feed, "UPDATE keyslots SET state = 'locked', "
-				"salt = NULL, nonce = NULL, wrapped = NULL "
-				"WHERE feed = ?");
-		if (!rc)
-			rc = yzf_fail(y, YZF_ELOCKED, "officer locked out: %lld "
-				      "PIN attempts failed or were interrupted; "
-				      "the key slot was erased",
-				      (long long)failures);
+		rc = lock_out(y, feed, failures);
 		goto out;
 	}
 	/* Count the attempt durably before checking it, so killing the
@@ -641,14 +645,7 @@ int yzf_login(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], const char *pin,
 						       sizeof ad, nonce,
 						       kek) != 0) {
 		if (failures >= cfg.max_pin_failures) {
-			rc = erase_slot(y, feed, "UPDATE keyslots SET state = "
-					"'locked', salt = NULL, nonce = NULL, "
-					"wrapped = NULL WHERE feed = ?");
-			if (!rc)
-				rc = yzf_fail(y, YZF_ELOCKED, "wrong PIN: officer "
-					      "locked out after %lld wrong PINs; "
-					      "the key slot was erased",
-					      (long long)failures);
+			rc = lock_out(y, feed, failures);
 		} else {
 			rc = yzf_fail(y, YZF_EAUTH, "wrong PIN: %lld of %u "
 				      "attempts left", (long long)

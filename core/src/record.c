@@ -65,24 +65,6 @@ static bool token_ok(const char *s, size_t max, bool underscore)
 	return true;
 }
 
-static void put_hex(struct yzf_buf *b, const uint8_t *p, size_t n)
-{
-	char hex[2 * 64 + 1];
-	yzf_hex(p, n, hex);
-	yzf_buf_putc(b, '"');
-	yzf_buf_put(b, hex, 2 * n);
-	yzf_buf_putc(b, '"');
-}
-
-static void put_time(struct yzf_buf *b, int64_t ms, int32_t tz)
-{
-	char t[YZF_TIME_LEN + 1];
-	yzf_time_fmt(ms, tz, t);
-	yzf_buf_putc(b, '"');
-	yzf_buf_put(b, t, YZF_TIME_LEN);
-	yzf_buf_putc(b, '"');
-}
-
 int yzf_record_encode(const struct yzf_record *r, struct yzf_buf *out)
 {
 	const struct yzf_loc *l = &r->loc;
@@ -105,19 +87,19 @@ int yzf_record_encode(const struct yzf_record *r, struct yzf_buf *out)
 
 	size_t mark = out->len;
 	yzf_buf_puts(out, "{\"v\":1,\"feed\":");
-	put_hex(out, r->feed, YZF_KEY_LEN);
+	yzf_put_hex(out, r->feed, YZF_KEY_LEN);
 	yzf_buf_puts(out, ",\"seq\":");
 	yzf_canon_put_int(out, r->seq);
 	yzf_buf_puts(out, ",\"prev\":");
-	put_hex(out, r->prev, YZF_ID_LEN);
+	yzf_put_hex(out, r->prev, YZF_ID_LEN);
 	yzf_buf_puts(out, ",\"at\":");
-	put_time(out, r->at_ms, r->at_tz);
+	yzf_put_time(out, r->at_ms, r->at_tz);
 	yzf_buf_puts(out, ",\"mono\":");
 	yzf_canon_put_int(out, r->mono);
 	yzf_buf_puts(out, ",\"att\":");
 	if (r->has_att) {
 		yzf_buf_puts(out, "{\"at\":");
-		put_time(out, r->att_ms, r->att_tz);
+		yzf_put_time(out, r->att_ms, r->att_tz);
 		yzf_buf_puts(out, ",\"mono\":");
 		yzf_canon_put_int(out, r->att_mono);
 		yzf_buf_putc(out, '}');
@@ -167,36 +149,6 @@ int yzf_record_encode(const struct yzf_record *r, struct yzf_buf *out)
 	return YZF_OK;
 }
 
-static void fail(struct yzf_canon_cur *c, const char *why)
-{
-	if (!c->err.why) {
-		c->err.off = c->off;
-		c->err.why = why;
-	}
-}
-
-static void hex_field(struct yzf_canon_cur *c, const char *key, uint8_t *out,
-		      size_t n, const char *why)
-{
-	const uint8_t *s;
-	size_t len;
-	if (yzf_canon_key(c, key) || yzf_canon_str(c, &s, &len))
-		return;
-	if (!yzf_unhex((const char *)s, len, out, n))
-		fail(c, why);
-}
-
-static void time_field(struct yzf_canon_cur *c, const char *key, int64_t *ms,
-		       int32_t *tz, const char *why)
-{
-	const uint8_t *s;
-	size_t len;
-	if (yzf_canon_key(c, key) || yzf_canon_str(c, &s, &len))
-		return;
-	if (!yzf_time_parse((const char *)s, len, ms, tz) || !yzf_time_ok(*ms, *tz))
-		fail(c, why);
-}
-
 int yzf_record_parse(const uint8_t *buf, size_t len, struct yzf_record *r,
 		     struct yzf_canon_err *err)
 {
@@ -205,20 +157,20 @@ int yzf_record_parse(const uint8_t *buf, size_t len, struct yzf_record *r,
 	memset(r, 0, sizeof *r);
 	yzf_canon_cur_init(&c, buf, len);
 	if (len > YZF_MAX_RECORD_BYTES)
-		fail(&c, "record larger than YZF_MAX_RECORD_BYTES");
+		yzf_cur_fail(&c, "record larger than YZF_MAX_RECORD_BYTES");
 
 	yzf_canon_byte(&c, '{');
 	if (!yzf_canon_key(&c, "v") && !yzf_canon_int(&c, 1, 1, &v))
 		(void)0;
 	yzf_canon_byte(&c, ',');
-	hex_field(&c, "feed", r->feed, YZF_KEY_LEN, "feed: not 64 hex digits");
+	yzf_cur_hex(&c, "feed", r->feed, YZF_KEY_LEN, "feed: not 64 hex digits");
 	yzf_canon_byte(&c, ',');
 	if (!yzf_canon_key(&c, "seq"))
 		yzf_canon_int(&c, 1, YZF_CANON_INT_MAX, &r->seq);
 	yzf_canon_byte(&c, ',');
-	hex_field(&c, "prev", r->prev, YZF_ID_LEN, "prev: not 64 hex digits");
+	yzf_cur_hex(&c, "prev", r->prev, YZF_ID_LEN, "prev: not 64 hex digits");
 	yzf_canon_byte(&c, ',');
-	time_field(&c, "at", &r->at_ms, &r->at_tz, "at: not a yzf time");
+	yzf_cur_time(&c, "at", &r->at_ms, &r->at_tz, "at: not a yzf time");
 	yzf_canon_byte(&c, ',');
 	if (!yzf_canon_key(&c, "mono"))
 		yzf_canon_int(&c, 0, YZF_CANON_INT_MAX, &r->mono);
@@ -226,7 +178,7 @@ int yzf_record_parse(const uint8_t *buf, size_t len, struct yzf_record *r,
 	if (!yzf_canon_key(&c, "att") && yzf_canon_null(&c) != YZF_OK) {
 		r->has_att = true;
 		yzf_canon_byte(&c, '{');
-		time_field(&c, "at", &r->att_ms, &r->att_tz,
+		yzf_cur_time(&c, "at", &r->att_ms, &r->att_tz,
 			   "att.at: not a yzf time");
 		yzf_canon_byte(&c, ',');
 		if (!yzf_canon_key(&c, "mono"))
@@ -237,12 +189,12 @@ int yzf_record_parse(const uint8_t *buf, size_t len, struct yzf_record *r,
 	if (!yzf_canon_key(&c, "type") &&
 	    yzf_canon_str_copy(&c, r->type, sizeof r->type) == YZF_OK &&
 	    !yzf_record_type_ok(r->type))
-		fail(&c, "type: not a record type name");
+		yzf_cur_fail(&c, "type: not a record type name");
 	yzf_canon_byte(&c, ',');
 	if (!yzf_canon_key(&c, "case") && yzf_canon_null(&c) != YZF_OK &&
 	    yzf_canon_str_copy(&c, r->case_id, sizeof r->case_id) == YZF_OK &&
 	    !yzf_record_case_ok(r->case_id))
-		fail(&c, "case: not a case id");
+		yzf_cur_fail(&c, "case: not a case id");
 	yzf_canon_byte(&c, ',');
 	if (!yzf_canon_key(&c, "loc") && !yzf_canon_byte(&c, '{')) {
 		struct yzf_loc *l = &r->loc;
@@ -250,13 +202,13 @@ int yzf_record_parse(const uint8_t *buf, size_t len, struct yzf_record *r,
 			yzf_canon_key(&c, "none");
 			if (!yzf_canon_str_copy(&c, l->none, sizeof l->none) &&
 			    !token_ok(l->none, 32, true))
-				fail(&c, "loc.none: not a reason token");
+				yzf_cur_fail(&c, "loc.none: not a reason token");
 		} else {
 			l->fix = true;
 			if (!yzf_canon_key(&c, "src") &&
 			    !yzf_canon_str_copy(&c, l->src, sizeof l->src) &&
 			    !token_ok(l->src, 16, false))
-				fail(&c, "loc.src: not a source token");
+				yzf_cur_fail(&c, "loc.src: not a source token");
 			yzf_canon_byte(&c, ',');
 			if (!yzf_canon_key(&c, "lat"))
 				yzf_canon_int(&c, -YZF_LAT_MAX, YZF_LAT_MAX, &l->lat);
@@ -278,7 +230,7 @@ int yzf_record_parse(const uint8_t *buf, size_t len, struct yzf_record *r,
 	yzf_canon_byte(&c, ',');
 	if (!yzf_canon_key(&c, "body")) {
 		if (!yzf_canon_peek(&c, '{'))
-			fail(&c, "body: not an object");
+			yzf_cur_fail(&c, "body: not an object");
 		yzf_canon_value(&c, &r->body, &r->body_len);
 	}
 	yzf_canon_byte(&c, '}');

@@ -162,3 +162,59 @@ bool yzf_time_parse(const char *s, size_t n, int64_t *ms, int32_t *tz_min)
 	*tz_min = tz;
 	return true;
 }
+
+void yzf_put_hex(struct yzf_buf *b, const uint8_t *p, size_t n)
+{
+	char hex[2 * 64 + 1];
+	for (size_t done = 0; done < n;) {
+		size_t k = n - done < 64 ? n - done : 64;
+		yzf_hex(p + done, k, hex);
+		if (done == 0)
+			yzf_buf_putc(b, '"');
+		yzf_buf_put(b, hex, 2 * k);
+		done += k;
+	}
+	if (n == 0)
+		yzf_buf_putc(b, '"');
+	yzf_buf_putc(b, '"');
+}
+
+void yzf_put_time(struct yzf_buf *b, int64_t ms, int32_t tz)
+{
+	char t[YZF_TIME_LEN + 1];
+	yzf_time_fmt(ms, tz, t);
+	yzf_buf_putc(b, '"');
+	yzf_buf_put(b, t, YZF_TIME_LEN);
+	yzf_buf_putc(b, '"');
+}
+
+void yzf_cur_fail(struct yzf_canon_cur *c, const char *why)
+{
+	if (!c->err.why) {
+		c->err.off = c->off;
+		c->err.why = why;
+	}
+}
+
+void yzf_cur_hex(struct yzf_canon_cur *c, const char *key, uint8_t *out,
+		 size_t n, const char *why)
+{
+	const uint8_t *s;
+	size_t len;
+	if (yzf_canon_key(c, key) || yzf_canon_str(c, &s, &len))
+		return;
+	if (!yzf_unhex((const char *)s, len, out, n))
+		yzf_cur_fail(c, why);
+}
+
+void yzf_cur_time(struct yzf_canon_cur *c, const char *key, int64_t *ms,
+		  int32_t *tz, const char *why)
+{
+	const uint8_t *s;
+	size_t len;
+	if (yzf_canon_key(c, key) || yzf_canon_str(c, &s, &len))
+		return;
+	if (!yzf_time_parse((const char *)s, len, ms, tz) ||
+	    !yzf_time_ok(*ms, *tz))
+		yzf_cur_fail(c, why);
+}
