@@ -381,7 +381,7 @@ static int raw_single(struct raw *r, const uint8_t *row_bytes)
 	return rc ? rc : raw_exec(r, "COMMIT");
 }
 
-/* --- peak RSS ------------------------------------------------------------ */
+/* --- peak RSS ------------------------------------------------------------- */
 
 /* A child's work: 'S' sets up the store that 'Y' then reopens and fills
  * (so its peak holds appends, not the login's Argon2id); 'R' fills a fresh
@@ -448,7 +448,7 @@ static int in_child(const char *dir, int kind, long records, long *kib)
 	return 0;
 }
 
-/* --- the runs -------------------------------------------------------------- */
+/* --- the runs ------------------------------------------------------------- */
 
 /* One line of the table; ratio < 0 prints none (the goal is absolute). */
 static void row(const char *what, double yzf, double base, double ratio,
@@ -510,8 +510,8 @@ static int timing(const char *dir, long single, long batched, long rss_n)
 		return -1;
 	/* Warm each up (5,000 records wrap the store's WAL, raw_pad the
 	 * baselines'), then alternate them a round at a time: fsync on this
-	 * kind of machine drifts by 10x within minutes, and alternation puts
-	 * the drift (and busy neighbours) on both sides alike. */
+	 * kind of machine swings 10x within minutes, and alternation puts the
+	 * drift (and busy neighbours) on both sides alike. */
 	if (bench_yzf_batches(&t, b, WARMUP) || raw_pad(&one) || raw_pad(&r) ||
 	    raw_single(&one, row_bytes) || bench_raw_batches(&r, 1))
 		return -1;

@@ -15,6 +15,9 @@ enum yzf_stmt_id {
 	ST_HEAD_FEED,
 	ST_INSERT,
 	ST_SET_HEAD,
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
 	ST_COUNT
 };
 
@@ -22,6 +25,9 @@ struct yzf_sess {
 	bool used;
 	uint8_t feed[YZF_KEY_LEN];
 	uint8_t *sk; /* sodium_malloc'd Ed25519 secret key, 64 bytes */
+	bool have_validity; /* the feed certificate's window, read once */
+	int64_t not_before, not_after;
+	int32_t tz;
 };
 
 struct yzf {
@@ -71,7 +77,10 @@ int yzf_meta_set(struct yzf *y, const char *k, const void *v, size_t len);
 int yzf_set_dk(struct yzf *y, const uint8_t dk[YZF_DK_LEN]);
 /* Make sure the data key is loaded, from any live session. */
 int yzf_need_dk(struct yzf *y);
-/* The feed's signing key from its session (loads it on first use). */
+/* The feed's session (loads it on first use): its signing key and the
+ * cached validity of its certificate. */
+int yzf_session(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+		struct yzf_sess **s);
 int yzf_session_sk(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		   const uint8_t **sk);
 

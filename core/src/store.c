@@ -165,42 +165,51 @@ static int append_one(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 }
 
 /* An officer whose certificate does not cover now has no authority to act:
- * refuse before signing a record that could never verify. */
-static int cert_covers_now(struct yzf *y, const uint8_t feed[YZF_KEY_LEN])
+ * refuse before signing a record that could never verify. The window is
+ * read once per session. */
+static int cert_covers_now(struct yzf *y, struct yzf_sess *s)
 {
-	struct yzf_buf line = { 0 };
-	struct yzf_signed_cert sc;
 	int64_t now;
 	int32_t tz;
-	int rc = yzf_feed_cert(y, feed, &line, &sc);
-	if (!rc)
-		rc = yzf_now(y, &now, &tz);
-	if (!rc && !yzf_cert_covers(&sc.c, now)) {
+	if (!s->have_validity) {
+		struct yzf_buf line = { 0 };
+		struct yzf_signed_cert sc;
+		int rc = yzf_feed_cert(y, s->feed, &line, &sc);
+		yzf_buf_free(&line);
+		if (rc)
+			return rc;
+		s->not_before = sc.c.not_before;
+		s->not_after = sc.c.not_after;
+		s->tz = sc.c.tz;
+		s->have_validity = true;
+	}
+	int rc = yzf_now(y, &now, &tz);
+	if (!rc && (now < s->not_before || now > s->not_after)) {
 		char nb[YZF_TIME_LEN + 1], na[YZF_TIME_LEN + 1];
-		yzf_time_fmt(sc.c.not_before, sc.c.tz, nb);
-		yzf_time_fmt(sc.c.not_after, sc.c.tz, na);
+		yzf_time_fmt(s->not_before, s->tz, nb);
+		yzf_time_fmt(s->not_after, s->tz, na);
 		rc = yzf_fail(y, YZF_ECERT, "the officer's feed certificate is "
 			      "valid %s .. %s, not now: renew it with the city",
 			      nb, na);
 	}
-	yzf_buf_free(&line);
 	return rc;
 }
 
 int yzf_append(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	       const struct yzf_append *recs, size_t n, int64_t *first_seq)
 {
-	const uint8_t *sk;
+	struct yzf_sess *s;
 	int64_t seq, now, mono;
 	int32_t tz;
 	uint8_t id[YZF_ID_LEN];
 	if (n == 0 || n > YZF_MAX_BATCH)
 		return yzf_fail(y, YZF_ERANGE, "a batch holds 1 to %d records",
 				YZF_MAX_BATCH);
-	int rc = yzf_session_sk(y, feed, &sk);
+	int rc = yzf_session(y, feed, &s);
 	if (rc)
 		return rc;
-	rc = cert_covers_now(y, feed);
+	const uint8_t *sk = s->sk;
+	rc = cert_covers_now(y, s);
 	if (rc)
 		return rc;
 	rc = yzf_begin(y);

@@ -85,14 +85,25 @@ static int exec(struct yzf *y, const char *sql)
 	return YZF_OK;
 }
 
+/* Transaction statements stay prepared: an append is one of each. */
+static int tx(struct yzf *y, int id, const char *sql)
+{
+	sqlite3_stmt *st = yzf_stmt(y, id, sql);
+	if (!st)
+		return YZF_EIO;
+	int s = sqlite3_step(st);
+	sqlite3_reset(st);
+	return s == SQLITE_DONE ? YZF_OK : yzf_fail_db(y, sql);
+}
+
 int yzf_begin(struct yzf *y)
 {
-	return exec(y, "BEGIN IMMEDIATE");
+	return tx(y, ST_BEGIN, "BEGIN IMMEDIATE");
 }
 
 int yzf_commit(struct yzf *y)
 {
-	int rc = exec(y, "COMMIT");
+	int rc = tx(y, ST_COMMIT, "COMMIT");
 	if (rc)
 		yzf_rollback(y);
 	return rc;
@@ -101,7 +112,7 @@ int yzf_commit(struct yzf *y)
 void yzf_rollback(struct yzf *y)
 {
 	if (!sqlite3_get_autocommit(y->db))
-		sqlite3_exec(y->db, "ROLLBACK", NULL, NULL, NULL);
+		(void)tx(y, ST_ROLLBACK, "ROLLBACK");
 }
 
 sqlite3_stmt *yzf_stmt(struct yzf *y, int id, const char *sql)
@@ -515,8 +526,8 @@ int yzf_need_dk(struct yzf *y)
 	return y->dk ? YZF_OK : find_session(y, NULL);
 }
 
-int yzf_session_sk(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
-		   const uint8_t **sk)
+int yzf_session(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+		struct yzf_sess **s)
 {
 	int i = sess_slot(y, feed);
 	if (i < 0 || !y->sess[i].used) {
@@ -527,8 +538,18 @@ int yzf_session_sk(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		if (i < 0 || !y->sess[i].used)
 			return yzf_fail(y, YZF_ENOSESSION, "too many sessions");
 	}
-	*sk = y->sess[i].sk;
+	*s = &y->sess[i];
 	return YZF_OK;
+}
+
+int yzf_session_sk(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+		   const uint8_t **sk)
+{
+	struct yzf_sess *s;
+	int rc = yzf_session(y, feed, &s);
+	if (rc == YZF_OK)
+		*sk = s->sk;
+	return rc;
 }
 
 void yzf_session_forget(struct yzf *y, const uint8_t *feed)
