@@ -190,11 +190,12 @@ int yzf_cert_sign_line(const struct yzf_cert *c, const uint8_t issuer_sk[64],
 	return rc;
 }
 
+/* A string field; why names it when the value does not fit. */
 static void str_field(struct yzf_canon_cur *c, const char *key, char *out,
-		      size_t cap)
+		      size_t cap, const char *why)
 {
 	if (!yzf_canon_key(c, key) && yzf_canon_str_copy(c, out, cap))
-		yzf_cur_fail(c, "string field too long");
+		yzf_cur_fail(c, why);
 }
 
 int yzf_cert_parse(const uint8_t *buf, size_t len, struct yzf_cert *cert,
@@ -212,7 +213,8 @@ int yzf_cert_parse(const uint8_t *buf, size_t len, struct yzf_cert *cert,
 	if (!yzf_canon_key(&c, "v"))
 		yzf_canon_int(&c, 1, 1, &v);
 	yzf_canon_byte(&c, ',');
-	str_field(&c, "kind", kind, sizeof kind);
+	str_field(&c, "kind", kind, sizeof kind,
+		  "kind: must be root, city or feed");
 	for (int k = YZF_CERT_ROOT; k <= YZF_CERT_FEED; k++)
 		if (strcmp(kind, kinds[k]) == 0)
 			cert->kind = k;
@@ -232,19 +234,24 @@ int yzf_cert_parse(const uint8_t *buf, size_t len, struct yzf_cert *cert,
 	if (cert->kind == YZF_CERT_FEED) {
 		yzf_canon_key(&c, "officer");
 		yzf_canon_byte(&c, '{');
-		str_field(&c, "name", cert->name, sizeof cert->name);
+		str_field(&c, "name", cert->name, sizeof cert->name,
+			  "name: longer than 96 bytes");
 		yzf_canon_byte(&c, ',');
-		str_field(&c, "no", cert->officer_no, sizeof cert->officer_no);
+		str_field(&c, "no", cert->officer_no, sizeof cert->officer_no,
+			  "officer no: longer than 32 bytes");
 		yzf_canon_byte(&c, '}');
 		yzf_canon_byte(&c, ',');
 		yzf_canon_key(&c, "agency");
 		yzf_canon_byte(&c, '{');
-		str_field(&c, "name", cert->agency, sizeof cert->agency);
+		str_field(&c, "name", cert->agency, sizeof cert->agency,
+			  "agency name: longer than 128 bytes");
 		yzf_canon_byte(&c, ',');
-		str_field(&c, "uscc", cert->uscc, sizeof cert->uscc);
+		str_field(&c, "uscc", cert->uscc, sizeof cert->uscc,
+			  "uscc: longer than 18 characters");
 		yzf_canon_byte(&c, '}');
 		yzf_canon_byte(&c, ',');
-		str_field(&c, "terminal", cert->terminal, sizeof cert->terminal);
+		str_field(&c, "terminal", cert->terminal, sizeof cert->terminal,
+			  "terminal: longer than 64 bytes");
 		yzf_canon_byte(&c, ',');
 		yzf_canon_key(&c, "roles");
 		yzf_canon_byte(&c, '[');
@@ -266,10 +273,12 @@ int yzf_cert_parse(const uint8_t *buf, size_t len, struct yzf_cert *cert,
 		} while (yzf_canon_peek(&c, ',') && !yzf_canon_byte(&c, ','));
 		yzf_canon_byte(&c, ']');
 	} else {
-		str_field(&c, "name", cert->name, sizeof cert->name);
+		str_field(&c, "name", cert->name, sizeof cert->name,
+			  "name: longer than 96 bytes");
 		if (cert->kind == YZF_CERT_CITY) {
 			yzf_canon_byte(&c, ',');
-			str_field(&c, "region", cert->region, sizeof cert->region);
+			str_field(&c, "region", cert->region,
+				  sizeof cert->region, "region: not 6 digits");
 			yzf_canon_byte(&c, ',');
 			yzf_cur_hex(&c, "seal", cert->seal, 32,
 				  "seal: not 64 hex digits");
@@ -403,12 +412,15 @@ int yzf_revocation_parse(const uint8_t *line, size_t len,
 	yzf_canon_byte(&c, ',');
 	yzf_cur_time(&c, "at", &r->at_ms, &r->tz, "at: not a yzf time");
 	yzf_canon_byte(&c, ',');
-	str_field(&c, "reason", r->reason, sizeof r->reason);
+	str_field(&c, "reason", r->reason, sizeof r->reason,
+		  "reason: longer than 200 bytes");
 	yzf_canon_byte(&c, '}');
 	yzf_canon_end(&c);
 	if (c.err.why) {
-		if (err)
+		if (err) {
 			*err = c.err;
+			err->off += 7; /* offsets count from the line */
+		}
 		return YZF_ENONCANON;
 	}
 	if (!yzf_sig_domain_ok(REV_DOMAIN, b, n, sig, city_pk)) {

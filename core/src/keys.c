@@ -392,15 +392,24 @@ int yzf_request_parse(const uint8_t *line, size_t len,
 	yzf_canon_byte(&c, ',');
 	yzf_cur_hex(&c, "feed", feed, YZF_KEY_LEN, "feed: not 64 hex digits");
 	yzf_canon_byte(&c, ',');
-	if (!yzf_canon_key(&c, "terminal"))
-		yzf_canon_str_copy(&c, terminal, 65);
+	terminal[0] = 0;
+	if (!yzf_canon_key(&c, "terminal") &&
+	    yzf_canon_str_copy(&c, terminal, 65) == YZF_ERANGE)
+		yzf_cur_fail(&c, "terminal: longer than 64 bytes");
 	yzf_canon_byte(&c, ',');
 	yzf_cur_time(&c, "at", &ms, &tz, "at: not a yzf time");
 	yzf_canon_byte(&c, '}');
 	yzf_canon_end(&c);
+	if (!c.err.why && (!terminal[0] ||
+			   strspn(terminal, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
+					    "mnopqrstuvwxyz0123456789._-") !=
+				   strlen(terminal)))
+		yzf_cur_fail(&c, "terminal: 1 to 64 of [A-Za-z0-9._-]");
 	if (c.err.why) {
-		if (err)
+		if (err) {
 			*err = c.err;
+			err->off += 7; /* offsets count from the line */
+		}
 		return YZF_ENONCANON;
 	}
 	if (!yzf_sig_domain_ok(REQ_DOMAIN, b, n, sig, feed)) {
@@ -570,7 +579,7 @@ int yzf_login(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], const char *pin,
 		snonce[NONCE_LEN], swrapped[WRAP_LEN];
 	uint8_t *keys = sodium_malloc(KEYS_LEN);
 	int state;
-	int64_t failures, ops = 0, mem = 0, now;
+	int64_t failures, ops = 0, mem = 0, now = 0;
 	int32_t tz;
 	int rc = keys ? yzf_config_get(y, &cfg)
 		      : yzf_fail(y, YZF_ENOMEM, "sodium_malloc failed");

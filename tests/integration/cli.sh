@@ -105,4 +105,18 @@ expect_exit 0 "authority show after revoke" "$YZF" authority show --dir "$W/city
 contains "$W/out" "执法证注销" "revocation listed"
 echo '{"req":{"v":1,"kind":"feed-request","feed":"00","terminal":"x","at":"x"},"sig":"00"}' >"$W/badreq"
 expect_exit 2 "forged request refused" "$YZF" authority issue --dir "$W/city" --request "$W/badreq" --name x --officer-no 1 --agency x --uscc $USCC_SCJG
+
+# The Linux port: real clocks, getrandom, the file key store (0700/0600).
+L=$W/linux
+unset YZF_SIM_TIME
+expect_exit 0 "linux port: init" env YZF_PORT=linux "$YZF" --home "$L" init --terminal GZ-L-0001 --trust "$W/trust.ndjson" --kdf-ops 1 --kdf-mem-mib 8
+echo 135790 | YZF_PORT=linux "$YZF" --home "$L" enroll request --out "$W/req.l" 2>/dev/null
+YZF_PORT=linux "$YZF" authority issue --dir "$W/city" --request "$W/req.l" --name 周敏 --officer-no 44010020230077 --agency 广州市天河区市场监督管理局 --uscc $USCC_SCJG --out "$W/bundle.l" 2>/dev/null
+expect_exit 0 "linux port: enroll" env YZF_PORT=linux "$YZF" --home "$L" enroll complete --bundle "$W/bundle.l"
+expect_exit 0 "linux port: login" sh -c "echo 135790 | YZF_PORT=linux '$YZF' --home '$L' login"
+expect_exit 0 "linux port: append" sh -c "echo '{\"text\":\"linux\"}' | YZF_PORT=linux '$YZF' --home '$L' append note"
+expect_exit 0 "linux port: verify" env YZF_PORT=linux "$YZF" --home "$L" verify
+contains "$W/out" "ok, 1 records" "linux port record verifies"
+check "key store directory is 0700" test "$(stat -c %a "$L/keystore")" = 700
+check "key store secrets are 0600" test "$(stat -c %a "$L"/keystore/slot-*)" = 600
 done_tests
