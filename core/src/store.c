@@ -90,22 +90,21 @@ int yzf_store_row(struct yzf *y, const struct yzf_record *r,
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = yzf_stmt(y, ST_INSERT,
-		"INSERT INTO records (feed, seq, id, prev, type, case_id, at, "
-		"sig, nonce, ct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		"INSERT INTO records (feed, seq, id, type, case_id, at, sig, "
+		"nonce, ct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return YZF_EIO;
 	size_t nl = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 	sqlite3_bind_blob(st, 1, r->feed, YZF_KEY_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->seq);
 	sqlite3_bind_blob(st, 3, id, YZF_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, r->prev, YZF_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->type, -1, SQLITE_STATIC);
 	if (r->case_id[0])
-		sqlite3_bind_text(st, 6, r->case_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, r->at_ms);
-	sqlite3_bind_blob(st, 8, sig, YZF_SIG_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 9, y->ct.p, (int)nl, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 10, y->ct.p + nl, (int)(y->ct.len - nl),
+		sqlite3_bind_text(st, 5, r->case_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, r->at_ms);
+	sqlite3_bind_blob(st, 7, sig, YZF_SIG_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 8, y->ct.p, (int)nl, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 9, y->ct.p + nl, (int)(y->ct.len - nl),
 			  SQLITE_STATIC);
 	int s = sqlite3_step(st);
 	sqlite3_reset(st);

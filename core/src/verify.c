@@ -91,7 +91,6 @@ static bool check_row(struct yzf *y, sqlite3_stmt *st,
 			   (long long)seq, (long long)(seq - 1)), false;
 	yzf_record_id(pt->p, pt->len, sig, id);
 	const char *col = !col_blob(st, 1, id, YZF_ID_LEN) ? "id"
-			: !col_blob(st, 2, rec.prev, YZF_ID_LEN) ? "prev"
 			: (sqlite3_column_type(st, 3) != SQLITE_TEXT ||
 			   strcmp((const char *)sqlite3_column_text(st, 3),
 				  rec.type) != 0) ? "type"
@@ -147,7 +146,7 @@ int yzf_verify_feed(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	if (rc == YZF_ENOTFOUND && strncmp(y->err, "feed not held", 13) == 0)
 		return rc;
 	bool have_cert = rc == YZF_OK;
-	if (sqlite3_prepare_v2(y->db, "SELECT seq, id, prev, type, case_id, at, "
+	if (sqlite3_prepare_v2(y->db, "SELECT seq, id, NULL, type, case_id, at, "
 			       "NULL, sig, nonce, ct FROM records WHERE feed = ? "
 			       "ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
 		rc = yzf_fail_db(y, "verify");

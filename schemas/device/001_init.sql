@@ -54,12 +54,12 @@ CREATE TABLE sessions (
 ) WITHOUT ROWID;
 
 -- The records. ct is XChaCha20-Poly1305(envelope bytes) under the data
--- key; the other columns are clear for indexing and verified against it.
+-- key; the other columns are clear for indexing and lookup, and verified
+-- against it. Nothing derivable only for show is kept twice.
 CREATE TABLE records (
   feed BLOB NOT NULL,
   seq INTEGER NOT NULL,
   id BLOB NOT NULL,
-  prev BLOB NOT NULL,
   type TEXT NOT NULL,
   case_id TEXT,
   at INTEGER NOT NULL,               -- ms since epoch UTC

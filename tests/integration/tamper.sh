@@ -49,16 +49,14 @@ damage "time column changed" 8 column \
 	"sql \"UPDATE records SET at=at+1 WHERE feed=$F AND seq=8\""
 damage "id column changed" 9 column \
 	"sql \"UPDATE records SET id=zeroblob(32) WHERE feed=$F AND seq=9\""
-damage "prev column changed" 2 column \
-	"sql \"UPDATE records SET prev=zeroblob(32) WHERE feed=$F AND seq=2\""
 damage "record removed" 4 missing \
 	"sql \"DELETE FROM records WHERE feed=$F AND seq=4\""
 damage "records reordered" 3 seq \
 	"sql \"UPDATE records SET seq=-3 WHERE feed=$F AND seq=3; UPDATE records SET seq=3 WHERE feed=$F AND seq=4; UPDATE records SET seq=4 WHERE feed=$F AND seq=-3\""
 damage "record inserted (copy of seq 2 as seq 11)" 11 seq \
-	"sql \"INSERT INTO records SELECT feed, 11, id, prev, type, case_id, at, sig, nonce, ct FROM records WHERE feed=$F AND seq=2; UPDATE feeds SET head_seq=11 WHERE feed=$F\""
+	"sql \"INSERT INTO records SELECT feed, 11, id, type, case_id, at, sig, nonce, ct FROM records WHERE feed=$F AND seq=2; UPDATE feeds SET head_seq=11 WHERE feed=$F\""
 damage "record inserted in the middle, later ones renumbered" 4 seq \
-	"sql \"UPDATE records SET seq=-seq WHERE feed=$F AND seq>=4; UPDATE records SET seq=1-seq WHERE feed=$F AND seq<0; INSERT INTO records SELECT feed, 4, id, prev, type, case_id, at, sig, nonce, ct FROM records WHERE feed=$F AND seq=2\""
+	"sql \"UPDATE records SET seq=-seq WHERE feed=$F AND seq>=4; UPDATE records SET seq=1-seq WHERE feed=$F AND seq<0; INSERT INTO records SELECT feed, 4, id, type, case_id, at, sig, nonce, ct FROM records WHERE feed=$F AND seq=2\""
 damage "tail cut" 10 head \
 	"sql \"DELETE FROM records WHERE feed=$F AND seq=10\""
 damage "tail cut and head rewritten" 9 head \

@@ -5,7 +5,7 @@
  * stored head and checks it against the head's MAC, so a restored backup
  * or a lost counter cannot silently fork the feed. The record envelope is
  * encrypted at rest with the store's data key (XChaCha20-Poly1305, the
- * feed id as associated data); feed, seq, id, prev, type, case and time
+ * feed id as associated data); feed, seq, id, type, case and time
  * are kept in clear columns for indexing, and verify checks them against
  * the signed bytes.
  */

@@ -5,7 +5,7 @@
  * ciphertext or nonce fails), the envelope is canonical and its body
  * canonical and valid for its type, the record names this feed and the row's
  * seq, seq has no gap, prev links to the previous record's id, the
- * signature verifies under the feed key, the clear columns (id, prev, type,
+ * signature verifies under the feed key, the clear columns (id, type,
  * case, at) equal the signed values, the feed certificate covers the
  * record's time, and finally that the head row and its MAC agree with the
  * last record (a cut tail). It stops at the first bad record and never
