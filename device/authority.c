@@ -377,15 +377,32 @@ static void show_issued(void *arg, const uint8_t *l, size_t n)
 	struct show_ctx *s = arg;
 	struct yzf_signed_cert sc;
 	char sh[33], kh[65], nb[32], na[32];
-	if (yzf_cert_unline(l, n, &sc, NULL) || !yzf_cert_sig_ok(&sc,
-								 s->a->city.c.key)) {
-		printf("  (damaged line in issued.ndjson)\n");
+	if (yzf_cert_unline(l, n, &sc, NULL) ||
+	    !yzf_cert_sig_ok(&sc, s->a->city.c.key)) {
+		if (s->json)
+			cJSON_AddItemToArray(s->issued,
+					     cJSON_CreateString("damaged line"));
+		else
+			printf("  (damaged line in issued.ndjson)\n");
 		return;
 	}
 	cli_hex(sc.c.serial, YZF_SERIAL_LEN, sh);
 	cli_hex(sc.c.key, YZF_KEY_LEN, kh);
 	cli_time(sc.c.not_before, sc.c.tz, nb);
 	cli_time(sc.c.not_after, sc.c.tz, na);
+	if (s->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "serial", sh);
+		cJSON_AddStringToObject(o, "feed", kh);
+		cJSON_AddStringToObject(o, "name", sc.c.name);
+		cJSON_AddStringToObject(o, "officer_no", sc.c.officer_no);
+		cJSON_AddStringToObject(o, "agency", sc.c.agency);
+		cJSON_AddStringToObject(o, "terminal", sc.c.terminal);
+		cJSON_AddStringToObject(o, "not_before", nb);
+		cJSON_AddStringToObject(o, "not_after", na);
+		cJSON_AddItemToArray(s->issued, o);
+		return;
+	}
 	printf("  %s  %s %s  %s  terminal %s  feed %.16s…  %s .. %s\n", sh,
 	       sc.c.officer_no, sc.c.name, sc.c.agency, sc.c.terminal, kh, nb,
 	       na);
@@ -397,11 +414,23 @@ static void show_revoked(void *arg, const uint8_t *l, size_t n)
 	struct yzf_revocation r;
 	char sh[33], at[32];
 	if (yzf_revocation_parse(l, n, s->a->city.c.key, &r, NULL)) {
-		printf("  (damaged line in revoked.ndjson)\n");
+		if (s->json)
+			cJSON_AddItemToArray(s->revoked,
+					     cJSON_CreateString("damaged line"));
+		else
+			printf("  (damaged line in revoked.ndjson)\n");
 		return;
 	}
 	cli_hex(r.serial, YZF_SERIAL_LEN, sh);
 	cli_time(r.at_ms, r.tz, at);
+	if (s->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "serial", sh);
+		cJSON_AddStringToObject(o, "at", at);
+		cJSON_AddStringToObject(o, "reason", r.reason);
+		cJSON_AddItemToArray(s->revoked, o);
+		return;
+	}
 	printf("  %s  revoked %s: %s\n", sh, at, r.reason);
 }
 
@@ -409,15 +438,34 @@ static int auth_show(struct cli *c, struct authority *a)
 {
 	char rh[65], ch[65], path[4096];
 	struct show_ctx s = { .a = a, .json = c->json };
+	cJSON *root = NULL;
 	cli_hex(a->root.c.key, YZF_KEY_LEN, rh);
 	cli_hex(a->city.c.key, YZF_KEY_LEN, ch);
-	printf("root %s  %s\ncity %s  %s (%s)\nissued:\n", rh, a->root.c.name,
-	       ch, a->city.c.name, a->city.c.region);
+	if (s.json) {
+		root = cJSON_CreateObject();
+		cJSON_AddStringToObject(root, "root_key", rh);
+		cJSON_AddStringToObject(root, "root_name", a->root.c.name);
+		cJSON_AddStringToObject(root, "city_key", ch);
+		cJSON_AddStringToObject(root, "city_name", a->city.c.name);
+		cJSON_AddStringToObject(root, "region", a->city.c.region);
+		s.issued = cJSON_AddArrayToObject(root, "issued");
+		s.revoked = cJSON_AddArrayToObject(root, "revoked");
+	} else {
+		printf("root %s  %s\ncity %s  %s (%s)\nissued:\n", rh,
+		       a->root.c.name, ch, a->city.c.name, a->city.c.region);
+	}
 	path_of(a->dir, "issued.ndjson", path, sizeof path);
 	each_line(path, show_issued, &s);
-	printf("revoked:\n");
+	if (!s.json)
+		printf("revoked:\n");
 	path_of(a->dir, "revoked.ndjson", path, sizeof path);
 	each_line(path, show_revoked, &s);
+	if (root) {
+		char *txt = cJSON_PrintUnformatted(root);
+		printf("%s\n", txt ? txt : "{}");
+		free(txt);
+		cJSON_Delete(root);
+	}
 	return EXIT_OK;
 }
 

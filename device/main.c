@@ -605,11 +605,21 @@ static int cmd_types(struct cli *c)
 	int ec = cli_open(c, false);
 	if (ec)
 		return ec;
+	cJSON *arr = c->json ? cJSON_CreateArray() : NULL;
 	for (size_t i = 0;; i++) {
 		const char *t = yzf_type_name(c->y, i);
 		if (!t)
 			break;
-		printf("%s\n", t);
+		if (arr)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(t));
+		else
+			printf("%s\n", t);
+	}
+	if (arr) {
+		char *s = cJSON_PrintUnformatted(arr);
+		printf("%s\n", s ? s : "[]");
+		free(s);
+		cJSON_Delete(arr);
 	}
 	return EXIT_OK;
 }

@@ -103,6 +103,11 @@ serial=$(grep -o '"serial":"[0-9a-f]*"' "$W/bundle.44010020230002" | tail -1 | c
 expect_exit 0 "revoke" "$YZF" authority revoke --dir "$W/city" --serial "$serial" --reason "执法证注销"
 expect_exit 0 "authority show after revoke" "$YZF" authority show --dir "$W/city"
 contains "$W/out" "执法证注销" "revocation listed"
+expect_exit 0 "authority show --json" "$YZF" --json authority show --dir "$W/city"
+contains "$W/out" "\"reason\":\"执法证注销\"" "revocation in json"
+contains "$W/out" "\"officer_no\":\"44010020230002\"" "issued in json"
+expect_exit 0 "types --json" "$YZF" --home "$T" --json types
+contains "$W/out" '"inspection.end"' "types in json"
 echo '{"req":{"v":1,"kind":"feed-request","feed":"00","terminal":"x","at":"x"},"sig":"00"}' >"$W/badreq"
 expect_exit 2 "forged request refused" "$YZF" authority issue --dir "$W/city" --request "$W/badreq" --name x --officer-no 1 --agency x --uscc $USCC_SCJG
 
