@@ -100,7 +100,8 @@ static const char *const valued[] = {
 	"session-hours", "out", "bundle", "feed", "officer", "case", "file",
 	"loc", "from", "type", "dir", "request", "name", "officer-no",
 	"agency", "uscc", "roles", "days", "serial", "reason", "root-name",
-	"city-name", "region", "years", "at", "store-home", NULL,
+	"city-name", "region", "years", "at", "store-home", "server", "ca",
+	"batch", "retries", NULL,
 };
 
 static bool takes_value(const char *opt)

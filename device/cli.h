@@ -52,4 +52,5 @@ void cli_hex(const uint8_t *p, size_t n, char *out);
 void cli_time(int64_t ms, int32_t tz, char out[32]);
 
 int cmd_authority(struct cli *c);
+int cmd_sync(struct cli *c);
 #endif

@@ -53,5 +53,6 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "store.h"
 #include "verify.h"
 #include "exchange.h"
+#include "sync.h"
 
 #endif

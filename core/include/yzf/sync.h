@@ -1,0 +1,67 @@
+/* yzf/sync.h — the terminal's side of sync, without the transport.
+ *
+ * A terminal app sends what these functions build over whatever HTTPS stack
+ * it has (the yzf CLI uses mbedTLS; an Android app its own), following
+ * schemas/sync.md, and hands the server's answers back. The library keeps,
+ * per feed, the head the server has acknowledged, so a cut connection
+ * resumes from there and a record counts as received by the city only once
+ * an answer said so.
+ */
+#ifndef YZF_SYNC_H
+#define YZF_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "canon.h"
+#include "record.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct yzf;
+
+#define YZF_AUTH_MAX 256 /* bytes of an Authorization value, NUL included */
+
+/* The Authorization header value for a request signed by the feed's key
+ * (schemas/sync.md): "YZF1 feed=..., at=..., sig=...". The feed's officer
+ * must be logged in. */
+YZF_API int yzf_sync_auth(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+			  const char *method, const char *path,
+			  const uint8_t *body, size_t len,
+			  char out[YZF_AUTH_MAX]);
+
+/* The body of the next push: exchange lines of the feed's records after
+ * the server's acknowledged head, at most max of them. *n receives how many
+ * (0: nothing to send). Needs the data key. */
+YZF_API int yzf_sync_push_body(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+			       size_t max, struct yzf_buf *out, size_t *n);
+
+/* What a push answer means for the terminal. */
+struct yzf_sync_result {
+	int64_t acked;        /* server head seq after the answer */
+	int64_t stored, duplicates;
+	int64_t quarantined;  /* records the server refused */
+	char first_problem[256];
+	bool conflict;        /* 409: resend from acked + 1 */
+};
+
+/* Apply a push answer (HTTP status and JSON body). A 200 or 409 answer
+ * whose head names a seq the terminal holds with the same id moves the
+ * acknowledged head there; a head id that differs from the terminal's own
+ * record is refused (YZF_ECORRUPT: the server holds another record at that
+ * seq — a fork — and the message says so). Other statuses return
+ * YZF_EINVAL with the server's message. */
+YZF_API int yzf_sync_push_answer(struct yzf *y,
+				 const uint8_t feed[YZF_KEY_LEN], int status,
+				 const uint8_t *body, size_t len,
+				 struct yzf_sync_result *r);
+
+/* The feed's local head and the server's acknowledged head. */
+YZF_API int yzf_sync_state(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+			   int64_t *local, int64_t *acked);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

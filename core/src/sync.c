@@ -1,0 +1,215 @@
+/* The terminal's side of sync: signed requests, push bodies after the
+ * server's acknowledged head, and applying the server's answers. The
+ * transport is the caller's (schemas/sync.md). */
+#include <cjson/cJSON.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sign.h"
+#include "util.h"
+
+#define HTTP_DOMAIN "yzf-http-v1"
+
+int yzf_sync_auth(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+		  const char *method, const char *path, const uint8_t *body,
+		  size_t len, char out[YZF_AUTH_MAX])
+{
+	const uint8_t *sk;
+	uint8_t h[32], sig[YZF_SIG_LEN];
+	char hh[65], at[YZF_TIME_LEN + 1], fh[65], sh[129];
+	struct yzf_buf msg = { 0 };
+	int64_t now;
+	int32_t tz;
+	int rc = yzf_session_sk(y, feed, &sk);
+	if (!rc)
+		rc = yzf_now(y, &now, &tz);
+	if (rc)
+		return rc;
+	if (strlen(method) > 16 || strlen(path) > 512 || strchr(path, '\n'))
+		return yzf_fail(y, YZF_EINVAL, "sync: method or path too long");
+	crypto_generichash(h, sizeof h, body, len, NULL, 0);
+	yzf_hex(h, sizeof h, hh);
+	yzf_time_fmt(now, tz, at);
+	yzf_buf_puts(&msg, method);
+	yzf_buf_putc(&msg, '\n');
+	yzf_buf_puts(&msg, path);
+	yzf_buf_putc(&msg, '\n');
+	yzf_buf_puts(&msg, at);
+	yzf_buf_putc(&msg, '\n');
+	yzf_buf_puts(&msg, hh);
+	rc = msg.oom ? yzf_fail(y, YZF_ENOMEM, "out of memory")
+		     : yzf_sign_domain(HTTP_DOMAIN, msg.p, msg.len, sk, sig);
+	yzf_buf_free(&msg);
+	if (rc)
+		return rc;
+	yzf_hex(feed, YZF_KEY_LEN, fh);
+	yzf_hex(sig, YZF_SIG_LEN, sh);
+	snprintf(out, YZF_AUTH_MAX, "YZF1 feed=%s, at=%s, sig=%s", fh, at, sh);
+	return YZF_OK;
+}
+
+/* The acknowledged head; (0, zeros) when the server has nothing yet. */
+static int acked_head(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+		      int64_t *seq, uint8_t id[YZF_ID_LEN])
+{
+	sqlite3_stmt *st;
+	*seq = 0;
+	memset(id, 0, YZF_ID_LEN);
+	if (sqlite3_prepare_v2(y->db, "SELECT acked_seq, acked_id FROM "
+			       "sync_state WHERE feed = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return yzf_fail_db(y, "sync_state");
+	sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 1) == YZF_ID_LEN) {
+		*seq = sqlite3_column_int64(st, 0);
+		memcpy(id, sqlite3_column_blob(st, 1), YZF_ID_LEN);
+	}
+	sqlite3_finalize(st);
+	return YZF_OK;
+}
+
+int yzf_sync_push_body(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+		       size_t max, struct yzf_buf *out, size_t *n)
+{
+	struct yzf_iter *it = NULL;
+	struct yzf_entry e;
+	uint8_t id[YZF_ID_LEN];
+	int64_t acked;
+	*n = 0;
+	int rc = acked_head(y, feed, &acked, id);
+	struct yzf_query q = { .feed = feed, .from = acked + 1 };
+	if (!rc)
+		rc = yzf_iter_open(y, &q, &it);
+	while (!rc && *n < max && (rc = yzf_iter_next(it, &e)) == 1) {
+		rc = yzf_record_line(e.bytes, e.len, e.sig, out);
+		yzf_buf_putc(out, '\n');
+		(*n)++;
+	}
+	yzf_iter_close(it);
+	if (rc == 1 || rc == 0)
+		rc = out->oom ? yzf_fail(y, YZF_ENOMEM, "out of memory") : YZF_OK;
+	return rc;
+}
+
+static int64_t json_int(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+}
+
+/* Move the acknowledged head to (seq, id) after checking the terminal
+ * holds that very record there, and that it does not move backwards. */
+static int ack(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t seq,
+	       const uint8_t id[YZF_ID_LEN])
+{
+	sqlite3_stmt *st;
+	int64_t old, local, now;
+	int32_t tz;
+	uint8_t oid[YZF_ID_LEN], lid[YZF_ID_LEN];
+	int rc = acked_head(y, feed, &old, oid);
+	if (!rc)
+		rc = yzf_head(y, feed, &local, lid);
+	if (!rc)
+		rc = yzf_now(y, &now, &tz);
+	if (rc)
+		return rc;
+	if (seq < old)
+		return yzf_fail(y, YZF_ECORRUPT, "the server's head (seq %lld) is "
+				"behind what it acknowledged before (seq %lld): "
+				"the city lost records; keep this terminal's "
+				"records as evidence", (long long)seq,
+				(long long)old);
+	if (seq > local)
+		return yzf_fail(y, YZF_ECORRUPT, "the server holds seq %lld of "
+				"this feed, beyond this terminal's head (seq "
+				"%lld): the terminal was restored from an older "
+				"copy", (long long)seq, (long long)local);
+	if (seq > 0) {
+		if (sqlite3_prepare_v2(y->db, "SELECT id FROM records WHERE feed "
+				       "= ? AND seq = ?", -1, &st, NULL) != SQLITE_OK)
+			return yzf_fail_db(y, "records");
+		sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, seq);
+		bool same = sqlite3_step(st) == SQLITE_ROW &&
+			    sqlite3_column_bytes(st, 0) == YZF_ID_LEN &&
+			    memcmp(sqlite3_column_blob(st, 0), id, YZF_ID_LEN) == 0;
+		sqlite3_finalize(st);
+		if (!same)
+			return yzf_fail(y, YZF_ECORRUPT, "the server holds a "
+					"different record at seq %lld: the feed "
+					"is forked", (long long)seq);
+	}
+	if (sqlite3_prepare_v2(y->db, "INSERT OR REPLACE INTO sync_state (feed, "
+			       "acked_seq, acked_id, updated) VALUES (?, ?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return yzf_fail_db(y, "sync_state");
+	sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_blob(st, 3, id, YZF_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	rc = sqlite3_step(st) == SQLITE_DONE ? YZF_OK
+					     : yzf_fail_db(y, "sync_state");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yzf_sync_push_answer(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+			 int status, const uint8_t *body, size_t len,
+			 struct yzf_sync_result *r)
+{
+	memset(r, 0, sizeof r[0]);
+	cJSON *j = cJSON_ParseWithLengthOpts((const char *)body, len, NULL, 0);
+	if (!j || !cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		return yzf_fail(y, YZF_EINVAL, "server answer (HTTP %d) is not a "
+				"JSON object", status);
+	}
+	int rc = YZF_OK;
+	if (status != 200 && status != 409) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+		rc = yzf_fail(y, YZF_EINVAL, "server refused the push (HTTP %d): "
+			      "%.300s", status,
+			      cJSON_IsString(m) ? m->valuestring : "no message");
+		goto out;
+	}
+	const cJSON *head = cJSON_GetObjectItemCaseSensitive(j, "head");
+	const cJSON *hid = cJSON_GetObjectItemCaseSensitive(head, "id");
+	uint8_t id[YZF_ID_LEN];
+	int64_t seq = json_int(head, "seq");
+	if (!cJSON_IsObject(head) || !cJSON_IsString(hid) || seq < 0 ||
+	    !yzf_unhex(hid->valuestring, strlen(hid->valuestring), id,
+		       YZF_ID_LEN)) {
+		rc = yzf_fail(y, YZF_EINVAL, "server answer has no valid head");
+		goto out;
+	}
+	r->acked = seq;
+	r->conflict = status == 409;
+	r->stored = json_int(j, "stored");
+	r->duplicates = json_int(j, "duplicates");
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(j, "quarantined");
+	r->quarantined = cJSON_IsArray(q) ? cJSON_GetArraySize(q) : 0;
+	if (r->quarantined > 0) {
+		const cJSON *first = cJSON_GetArrayItem(q, 0);
+		const cJSON *why = cJSON_GetObjectItemCaseSensitive(first, "reason");
+		snprintf(r->first_problem, sizeof r->first_problem,
+			 "seq %lld: %.200s", (long long)json_int(first, "seq"),
+			 cJSON_IsString(why) ? why->valuestring : "?");
+	}
+	rc = ack(y, feed, seq, id);
+out:
+	cJSON_Delete(j);
+	return rc;
+}
+
+int yzf_sync_state(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+		   int64_t *local, int64_t *acked)
+{
+	uint8_t id[YZF_ID_LEN];
+	int rc = yzf_head(y, feed, local, id);
+	if (!rc)
+		rc = acked_head(y, feed, acked, id);
+	return rc;
+}

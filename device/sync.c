@@ -1,0 +1,383 @@
+/* yzf sync — push each logged-in officer's feed to the city over HTTPS.
+ *
+ * The transport of schemas/sync.md for the CLI: mbedTLS (TLS 1.2 only,
+ * ECDHE + AEAD suites, the city CA pinned, hostname checked) and requests
+ * parsed with libhttp-parser; what to send and what an answer means come
+ * from the library (yzf/sync.h). A cut connection is retried with backoff
+ * and resumes from the server's acknowledged head. */
+#include <http_parser.h>
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const int suites[] = {
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	0,
+};
+
+struct conn {
+	char host[256], port[8];
+	mbedtls_net_context net;
+	mbedtls_ssl_context ssl;
+	mbedtls_ssl_config conf;
+	mbedtls_x509_crt ca;
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+	mbedtls_ssl_session saved;  /* for resumption after a cut */
+	bool have_session, open;
+};
+
+/* One parsed HTTP response. */
+struct resp {
+	int status;
+	struct yzf_buf body;
+	bool done;
+};
+
+static int on_body(http_parser *p, const char *at, size_t n)
+{
+	struct resp *r = p->data;
+	if (r->body.len + n > 8 << 20)
+		return 1; /* an answer larger than any the protocol sends */
+	yzf_buf_put(&r->body, at, n);
+	return 0;
+}
+
+static int on_complete(http_parser *p)
+{
+	struct resp *r = p->data;
+	r->status = (int)p->status_code;
+	r->done = true;
+	return 0;
+}
+
+static void tls_error(const char *what, int rc)
+{
+	char buf[160];
+	mbedtls_strerror(rc, buf, sizeof buf);
+	fprintf(stderr, "yzf sync: %s: %s\n", what, buf);
+}
+
+static int conn_setup(struct conn *c, const char *url, const char *ca)
+{
+	const char *h = strncmp(url, "https://", 8) == 0 ? url + 8 : NULL;
+	if (!h) {
+		fprintf(stderr, "yzf sync: --server must be https://HOST[:PORT]\n");
+		return EXIT_USAGE;
+	}
+	size_t hl = strcspn(h, ":/");
+	if (hl == 0 || hl >= sizeof c->host) {
+		fprintf(stderr, "yzf sync: bad host in %s\n", url);
+		return EXIT_USAGE;
+	}
+	memcpy(c->host, h, hl);
+	c->host[hl] = 0;
+	snprintf(c->port, sizeof c->port, "%.6s",
+		 h[hl] == ':' ? h + hl + 1 : "443");
+	c->port[strcspn(c->port, "/")] = 0;
+	mbedtls_x509_crt_init(&c->ca);
+	mbedtls_ssl_config_init(&c->conf);
+	mbedtls_entropy_init(&c->entropy);
+	mbedtls_ctr_drbg_init(&c->drbg);
+	mbedtls_ssl_session_init(&c->saved);
+	int rc = mbedtls_ctr_drbg_seed(&c->drbg, mbedtls_entropy_func,
+				       &c->entropy, (const uint8_t *)"yzf-sync", 8);
+	if (!rc && (rc = mbedtls_x509_crt_parse_file(&c->ca, ca)))
+		tls_error(ca, rc);
+	if (!rc)
+		rc = mbedtls_ssl_config_defaults(&c->conf, MBEDTLS_SSL_IS_CLIENT,
+						 MBEDTLS_SSL_TRANSPORT_STREAM,
+						 MBEDTLS_SSL_PRESET_DEFAULT);
+	if (rc)
+		return EXIT_SYSTEM;
+	/* TLS 1.2 exactly, AEAD suites, only the city's CA, no renegotiation */
+	mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+				     MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_max_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+				     MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_ciphersuites(&c->conf, suites);
+	mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
+	mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
+	mbedtls_ssl_conf_renegotiation(&c->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+	mbedtls_ssl_conf_read_timeout(&c->conf, 30000);
+	return EXIT_OK;
+}
+
+static void conn_close(struct conn *c)
+{
+	if (!c->open)
+		return;
+	mbedtls_ssl_close_notify(&c->ssl);
+	mbedtls_ssl_free(&c->ssl);
+	mbedtls_net_free(&c->net);
+	c->open = false;
+}
+
+static int conn_open(struct conn *c)
+{
+	mbedtls_net_init(&c->net);
+	mbedtls_ssl_init(&c->ssl);
+	int rc = mbedtls_net_connect(&c->net, c->host, c->port,
+				     MBEDTLS_NET_PROTO_TCP);
+	if (rc) {
+		tls_error("connect", rc);
+		mbedtls_ssl_free(&c->ssl);
+		return -1;
+	}
+	int one = 1;
+	setsockopt(c->net.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	c->open = true;
+	rc = mbedtls_ssl_setup(&c->ssl, &c->conf);
+	if (!rc)
+		rc = mbedtls_ssl_set_hostname(&c->ssl, c->host);
+	if (!rc && c->have_session)
+		rc = mbedtls_ssl_set_session(&c->ssl, &c->saved);
+	mbedtls_ssl_set_bio(&c->ssl, &c->net, mbedtls_net_send, NULL,
+			    mbedtls_net_recv_timeout);
+	while (!rc && (rc = mbedtls_ssl_handshake(&c->ssl)) != 0)
+		if (rc != MBEDTLS_ERR_SSL_WANT_READ &&
+		    rc != MBEDTLS_ERR_SSL_WANT_WRITE)
+			break;
+	if (rc) {
+		uint32_t flags = mbedtls_ssl_get_verify_result(&c->ssl);
+		if (flags && flags != (uint32_t)-1) {
+			char vb[256];
+			mbedtls_x509_crt_verify_info(vb, sizeof vb, "", flags);
+			fprintf(stderr, "yzf sync: the server's certificate is not "
+				"the city's: %s", vb);
+		}
+		tls_error("TLS handshake", rc);
+		conn_close(c);
+		return -1;
+	}
+	mbedtls_ssl_session_free(&c->saved);
+	mbedtls_ssl_session_init(&c->saved);
+	c->have_session = mbedtls_ssl_get_session(&c->ssl, &c->saved) == 0;
+	return 0;
+}
+
+static int write_all(struct conn *c, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	while (n > 0) {
+		int w = mbedtls_ssl_write(&c->ssl, b, n);
+		if (w == MBEDTLS_ERR_SSL_WANT_READ || w == MBEDTLS_ERR_SSL_WANT_WRITE)
+			continue;
+		if (w <= 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* One request on the open connection; reads the whole answer. */
+static int request(struct conn *c, const char *method, const char *path,
+		   const char *auth, const uint8_t *body, size_t len,
+		   struct resp *r)
+{
+	char head[1024];
+	int hl = snprintf(head, sizeof head,
+			  "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: yzf\r\n"
+			  "Authorization: %s\r\nContent-Type: application/x-ndjson\r\n"
+			  "Content-Length: %zu\r\n\r\n", method, path, c->host,
+			  auth, len);
+	if (hl <= 0 || (size_t)hl >= sizeof head || write_all(c, head, (size_t)hl) ||
+	    (len && write_all(c, body, len)))
+		return -1;
+	http_parser p;
+	http_parser_settings s;
+	http_parser_settings_init(&s);
+	s.on_body = on_body;
+	s.on_message_complete = on_complete;
+	http_parser_init(&p, HTTP_RESPONSE);
+	p.data = r;
+	yzf_buf_reset(&r->body);
+	r->done = false;
+	uint8_t buf[16384];
+	while (!r->done) {
+		int n = mbedtls_ssl_read(&c->ssl, buf, sizeof buf);
+		if (n == MBEDTLS_ERR_SSL_WANT_READ || n == MBEDTLS_ERR_SSL_WANT_WRITE)
+			continue;
+		if (n <= 0)
+			return -1;
+		size_t used = http_parser_execute(&p, &s, (const char *)buf,
+						  (size_t)n);
+		if (used != (size_t)n || HTTP_PARSER_ERRNO(&p) != HPE_OK) {
+			fprintf(stderr, "yzf sync: malformed HTTP answer: %s\n",
+				http_errno_description(HTTP_PARSER_ERRNO(&p)));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void progress(bool tty, const char *hex, int64_t acked, int64_t local)
+{
+	if (!tty) {
+		printf("feed %.16s: %lld of %lld records at the city\n", hex,
+		       (long long)acked, (long long)local);
+		return;
+	}
+	int w = 30, filled = local ? (int)(acked * w / local) : w;
+	printf("\rfeed %.16s [", hex);
+	for (int i = 0; i < w; i++)
+		putchar(i < filled ? '#' : '.');
+	printf("] %lld/%lld", (long long)acked, (long long)local);
+	if (acked == local)
+		putchar('\n');
+	fflush(stdout);
+}
+
+/* Push one feed until the city holds all of it. */
+static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
+		     size_t batch, int retries)
+{
+	char hex[65], auth[YZF_AUTH_MAX];
+	struct resp r = { 0 };
+	struct yzf_buf body = { 0 };
+	int64_t local, acked;
+	int attempt = 0, ec = EXIT_OK;
+	bool tty = isatty(STDOUT_FILENO);
+	cli_hex(feed, YZF_KEY_LEN, hex);
+	for (;;) {
+		size_t n;
+		int rc = yzf_sync_state(c->y, feed, &local, &acked);
+		if (!rc) {
+			yzf_buf_reset(&body);
+			rc = yzf_sync_push_body(c->y, feed, batch, &body, &n);
+		}
+		if (rc) {
+			ec = cli_fail(c, rc, "sync");
+			break;
+		}
+		progress(tty, hex, acked, local);
+		if (n == 0)
+			break;
+		rc = yzf_sync_auth(c->y, feed, "POST", "/v1/push", body.p,
+				   body.len, auth);
+		if (rc) {
+			ec = cli_fail(c, rc, "sync");
+			break;
+		}
+		if ((!cn->open && conn_open(cn)) ||
+		    request(cn, "POST", "/v1/push", auth, body.p, body.len, &r)) {
+			conn_close(cn);
+			if (++attempt > retries) {
+				fprintf(stderr, "yzf sync: giving up after %d "
+					"attempts; %lld records wait\n", attempt,
+					(long long)(local - acked));
+				ec = EXIT_SYSTEM;
+				break;
+			}
+			/* back off: 0.25 s doubling to 8 s, with jitter */
+			long ms = 250L << (attempt < 6 ? attempt - 1 : 5);
+			ms += rand() % (ms / 2 + 1);
+			fprintf(stderr, "yzf sync: connection lost; retrying in "
+				"%ld ms\n", ms);
+			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		attempt = 0;
+		struct yzf_sync_result res;
+		rc = yzf_sync_push_answer(c->y, feed, r.status, r.body.p,
+					  r.body.len, &res);
+		if (rc) {
+			ec = cli_fail(c, rc, "sync");
+			break;
+		}
+		if (res.quarantined) {
+			fprintf(stderr, "yzf sync: the city quarantined %lld "
+				"records of feed %.16s (%s): they stay here\n",
+				(long long)res.quarantined, hex,
+				res.first_problem);
+			ec = EXIT_VERIFY;
+			break;
+		}
+	}
+	yzf_buf_free(&r.body);
+	yzf_buf_free(&body);
+	return ec;
+}
+
+int cmd_sync(struct cli *c)
+{
+	const char *server = cli_opt(c, "server"), *ca = cli_opt(c, "ca"),
+		   *bs = cli_opt(c, "batch"), *rs = cli_opt(c, "retries");
+	uint8_t feeds[YZF_MAX_OFFICERS][YZF_KEY_LEN];
+	size_t n = 0;
+	int ec = cli_open(c, false);
+	if (ec)
+		return ec;
+	if (cli_opt(c, "feed") || cli_opt(c, "officer")) {
+		if ((ec = cli_feed(c, feeds[0])))
+			return ec;
+		n = 1;
+	} else {
+		struct yzf_officer o[YZF_MAX_OFFICERS];
+		size_t k;
+		int rc = yzf_officers(c->y, o, YZF_MAX_OFFICERS, &k);
+		if (rc)
+			return cli_fail(c, rc, "sync");
+		/* push for the logged-in; report on everyone enrolled */
+		bool status = cli_flag(c, "status");
+		for (size_t i = 0; i < k && i < YZF_MAX_OFFICERS; i++)
+			if (o[i].session ||
+			    (status && o[i].state == YZF_SLOT_ENROLLED))
+				memcpy(feeds[n++], o[i].feed, YZF_KEY_LEN);
+	}
+	if (cli_flag(c, "status")) {
+		for (size_t i = 0; i < n; i++) {
+			int64_t local, acked;
+			char hex[65];
+			cli_hex(feeds[i], YZF_KEY_LEN, hex);
+			int rc = yzf_sync_state(c->y, feeds[i], &local, &acked);
+			if (rc)
+				return cli_fail(c, rc, "sync --status");
+			printf("feed %.16s: %lld records, %lld acknowledged by the "
+			       "city, %lld waiting\n", hex, (long long)local,
+			       (long long)acked, (long long)(local - acked));
+		}
+		return EXIT_OK;
+	}
+	if (!server || !ca) {
+		fprintf(stderr, "yzf sync: --server https://HOST:PORT and --ca "
+			"FILE (the city CA) are required\n");
+		return EXIT_USAGE;
+	}
+	if (n == 0) {
+		fprintf(stderr, "yzf sync: no officer is logged in\n");
+		return EXIT_AUTH;
+	}
+	struct conn cn = { 0 };
+	ec = conn_setup(&cn, server, ca);
+	size_t batch = bs ? (size_t)atol(bs) : 500;
+	int retries = rs ? atoi(rs) : 5;
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	for (size_t i = 0; i < n && ec == EXIT_OK; i++)
+		ec = push_feed(c, &cn, feeds[i], batch ? batch : 500, retries);
+	conn_close(&cn);
+	mbedtls_ssl_session_free(&cn.saved);
+	mbedtls_x509_crt_free(&cn.ca);
+	mbedtls_ssl_config_free(&cn.conf);
+	mbedtls_ctr_drbg_free(&cn.drbg);
+	mbedtls_entropy_free(&cn.entropy);
+	return ec;
+}
