@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The main job: a city authority and a simulated handheld terminal doing a
-# morning's field work, end to end, printing what happened.
+# The main job: a city authority, its sync daemon (yzf-syncd on loopback,
+# TLS 1.2, an embedded SQLite store) and a simulated handheld terminal doing
+# a morning's field work end to end, printing what happened.
 #
 #   demo/field-day.sh [BUILD_DIR]      (default: build)
 #
-# Everything happens in a fresh directory under /tmp (printed at the start)
-# with the simulated port: a settable clock in Beijing time, files for the
-# key store. Nothing touches ~/.yzf.
+# Everything happens in a fresh directory under /tmp (printed at the end)
+# with the simulated port (Beijing time, files for the key store) and a
+# daemon on a free loopback port. Nothing touches ~/.yzf.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
@@ -14,10 +15,12 @@ YZF=$build/device/yzf
 [ -x "$YZF" ] || { echo "no $YZF: build first (meson setup build && ninja -C build)"; exit 1; }
 W=$(mktemp -d /tmp/yzf-field-day.XXXXXX)
 [ -n "${YZF_DEMO_CLEAN:-}" ] && trap 'rm -rf "$W"' EXIT
-export YZF_PORT=sim YZF_SIM_TIME=2026-11-27T09:00:00.000+08:00
+export YZF_PORT=sim
+unset YZF_SIM_TIME  # the city's daemon judges request times by its real clock
+SYNCD=$build/syncd/net/yzf-syncd
 T=$W/terminal
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*" | sed "s|$YZF|yzf|g; s|$W/||g; s|${A:-none}|<张明的feed>|g"; "$@"; }
+run() { printf '$ %s\n' "$*" | sed "s|$SYNCD|yzf-syncd|g; s|$YZF|yzf|g; s|$W/||g; s|${A:-none}|<张明的feed>|g"; "$@"; }
 
 say "City: the province root and Guangzhou's issuing key (in $W/city)"
 run "$YZF" authority init --dir "$W/city" --root-name 广东省人民政府 \
@@ -47,8 +50,6 @@ echo 246802 | run "$YZF" --home "$T" login --officer 44010020230002
 
 say "On site: 天河路385号, a food shop. Two officers, credentials shown."
 CASE=C-20261127-TH-0007
-at() { export YZF_SIM_TIME=2026-11-27T$1.000+08:00; }
-at 09:12:00
 run "$YZF" --home "$T" append inspection.start --officer 44010020230001 --case $CASE \
 	--loc 23.1375120,113.3310240,450 <<JSON
 {"kind":"routine","matter":"SCJG-SP-0101","place":"广州市天河区天河路385号首层",
@@ -56,24 +57,18 @@ run "$YZF" --home "$T" append inspection.start --officer 44010020230001 --case $
           "uscc":"91440106MA5ANQ3R3W","present":"店长 陈某"},
  "credentials_shown":true,"co_officer":"$B"}
 JSON
-at 09:18:30
 echo '{"item":"食品经营许可证公示","result":"violation","finding":"未在经营场所显著位置公示食品经营许可证"}' |
 	run "$YZF" --home "$T" append inspection.item --officer 44010020230001 --case $CASE --loc 23.1375122,113.3310251,380
-at 09:24:10
 echo '{"item":"预包装食品保质期","result":"violation","finding":"货架上有超过保质期的饼干","quantity":6,"value_fen":5940}' |
 	run "$YZF" --home "$T" append inspection.item --officer 44010020230001 --case $CASE --loc 23.1375119,113.3310245,400
-at 09:27:45
 echo '{"item":"从业人员健康证明","result":"compliant"}' |
 	run "$YZF" --home "$T" append inspection.item --officer 44010020230001 --case $CASE --loc 23.1375121,113.3310248,410
-at 09:31:00
 echo '{"text":"已拍照固定超期饼干6包，当事人在场。"}' |
 	run "$YZF" --home "$T" append note --officer 44010020230002 --case $CASE --loc 23.1375118,113.3310239,520
-at 09:40:20
 echo '{"outcome":"order_correction","summary":"责令立即下架超过保质期食品并公示许可证，三日内复查。","items":3,"party_signed":true}' |
 	run "$YZF" --home "$T" append inspection.end --officer 44010020230001 --case $CASE --loc 23.1375120,113.3310240,450
 
 say "The officer types a wrong field: refused with the field named, nothing written"
-at 09:41:00
 echo '{"item":"索证索票","result":"unclear"}' |
 	run "$YZF" --home "$T" append inspection.item --officer 44010020230001 --case $CASE || echo "(exit $?: refused)"
 
@@ -86,6 +81,30 @@ say "Every feed proven whole: signatures, chain, seq, certificates, head"
 run "$YZF" --home "$T" verify
 say "Terminal status"
 run "$YZF" --home "$T" status
+
+say "The city's sync daemon: TLS 1.2 on loopback, the authority's roster"
+run "$SYNCD" init --dir "$W/syncd"
+cat >"$W/syncd.ini" <<INI
+[server]
+listen = 127.0.0.1
+port = 0
+data_dir = $W/syncd
+authority_dir = $W/city
+INI
+"$SYNCD" --config "$W/syncd.ini" 2>"$W/syncd.log" &
+SYNCD_PID=$!
+trap 'kill $SYNCD_PID 2>/dev/null' EXIT
+[ -n "${YZF_DEMO_CLEAN:-}" ] && trap 'kill $SYNCD_PID 2>/dev/null; rm -rf "$W"' EXIT
+for _ in $(seq 1 100); do
+	PORT=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\).*/\1/p' "$W/syncd.log" | head -1)
+	[ -n "$PORT" ] && break
+	sleep 0.1
+done
+echo "yzf-syncd listening on 127.0.0.1:$PORT"
+say "Both officers' feeds go to the city; the terminal trusts only the city's CA"
+run "$YZF" --home "$T" sync --server "https://localhost:$PORT" --ca "$W/syncd/ca.crt"
+run "$YZF" --home "$T" sync --status
+echo "city store: $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM records') records from $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM feeds WHERE head_seq > 0') feeds"
 
 say "Someone edits the store behind the terminal's back"
 sqlite3 "$T/store.db" "UPDATE records SET type = 'note' WHERE feed = X'$A' AND seq = 2"

@@ -53,7 +53,7 @@ struct syncd_app {
 	 * internal failure (net/ then answers 500). */
 	int (*handle)(void *ctx, const struct syncd_request *req,
 		      struct syncd_response *resp);
-	/* Whether the store is healthy (for /healthz). */
+	/* 0 when the store is healthy, non-zero otherwise (for /healthz). */
 	int (*healthy)(void *ctx);
 	/* Counters for /metrics; never NULL. */
 	struct syncd_stats *(*stats)(void *ctx);

@@ -1,0 +1,232 @@
+/* The store half as a syncd_app: open and close, the authentication of
+ * /v1 requests (schemas/sync.md, "Authentication") and the routing. */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yzf/time.h>
+
+#include "store_app.h"
+#include "embedded.h"
+#include "ingest.h"
+#include "schema.h"
+
+#define HTTP_DOMAIN "yzf-http-v1"
+
+struct app {
+	struct syncd_store *store;
+	struct yzf_schemas *schemas;
+	struct syncd_ingest in;
+	int64_t skew_ms;
+	struct syncd_stats stats;
+};
+
+/* "YZF1 feed=<64 hex>, at=<TIME>, sig=<128 hex>", exactly. */
+#define AUTH_FEED 10
+#define AUTH_AT (AUTH_FEED + 64 + 5)
+#define AUTH_SIG (AUTH_AT + YZF_TIME_LEN + 6)
+#define AUTH_LEN (AUTH_SIG + 128)
+
+/* Check the Authorization header: well formed, `at` within the skew of
+ * the server clock, the feed known, the signature over the request by the
+ * feed key, the feed's certificate not revoked at the request's time. On
+ * success feed receives the key; otherwise msg says what failed. */
+static bool authenticate(const struct app *a, const struct syncd_request *req,
+			 int64_t now, uint8_t feed[YZF_KEY_LEN], char *msg,
+			 size_t cap)
+{
+	const char *h = req->authorization;
+	uint8_t sig[YZF_SIG_LEN], hash[32];
+	int64_t at;
+	int32_t tz;
+	char why[300], fh[2 * YZF_KEY_LEN + 1];
+	if (!h) {
+		snprintf(msg, cap, "Authorization: missing");
+		return false;
+	}
+	if (strlen(h) != AUTH_LEN || memcmp(h, "YZF1 feed=", AUTH_FEED) != 0 ||
+	    memcmp(h + AUTH_FEED + 64, ", at=", 5) != 0 ||
+	    memcmp(h + AUTH_SIG - 6, ", sig=", 6) != 0 ||
+	    !syncd_unhex(h + AUTH_FEED, 64, feed, YZF_KEY_LEN) ||
+	    !yzf_time_parse(h + AUTH_AT, YZF_TIME_LEN, &at, &tz) ||
+	    !syncd_unhex(h + AUTH_SIG, 128, sig, YZF_SIG_LEN)) {
+		snprintf(msg, cap, "Authorization: not \"YZF1 feed=<64 hex>, "
+			 "at=<time>, sig=<128 hex>\"");
+		return false;
+	}
+	int64_t off = at > now ? at - now : now - at;
+	if (off > a->skew_ms) {
+		snprintf(msg, cap, "Authorization: at is %lld s from the "
+			 "server clock, more than auth_skew (%lld s)",
+			 (long long)(off / 1000),
+			 (long long)(a->skew_ms / 1000));
+		return false;
+	}
+	syncd_hex(feed, YZF_KEY_LEN, fh);
+	/* revoked at the request's time, or by now */
+	int rc = syncd_roster_check_request(a->in.roster, feed,
+					    at > now ? at : now, why,
+					    sizeof why);
+	if (rc == YZF_ENOTFOUND) {
+		snprintf(msg, cap, "Authorization: feed %s is unknown: %s", fh,
+			 why);
+		return false;
+	}
+	struct yzf_buf m = { 0 };
+	char hh[65];
+	crypto_generichash(hash, sizeof hash, req->body_len ? req->body : NULL,
+			   req->body_len, NULL, 0);
+	syncd_hex(hash, sizeof hash, hh);
+	yzf_buf_put(&m, HTTP_DOMAIN, sizeof HTTP_DOMAIN); /* with its NUL */
+	yzf_buf_puts(&m, req->method ? req->method : "");
+	yzf_buf_putc(&m, '\n');
+	yzf_buf_puts(&m, req->path ? req->path : "");
+	yzf_buf_putc(&m, '\n');
+	yzf_buf_put(&m, h + AUTH_AT, YZF_TIME_LEN);
+	yzf_buf_putc(&m, '\n');
+	yzf_buf_puts(&m, hh);
+	bool ok = !m.oom &&
+		  crypto_sign_verify_detached(sig, m.p, m.len, feed) == 0;
+	yzf_buf_free(&m);
+	if (!ok) {
+		snprintf(msg, cap, "Authorization: signature does not verify "
+			 "under the key of feed %s", fh);
+		return false;
+	}
+	if (rc) {
+		snprintf(msg, cap, "Authorization: feed %s: %s", fh, why);
+		return false;
+	}
+	return true;
+}
+
+static int handle(void *ctx, const struct syncd_request *req,
+		  struct syncd_response *resp)
+{
+	struct app *a = ctx;
+	int64_t now = syncd_store_now(a->store);
+	uint8_t feed[YZF_KEY_LEN];
+	char msg[512];
+	if (!authenticate(a, req, now, feed, msg, sizeof msg)) {
+		syncd_answer_error(resp, 401, "unauthorized", msg, now);
+	} else if (req->path && strcmp(req->path, "/v1/push") == 0 &&
+		   req->method && strcmp(req->method, "POST") == 0) {
+		return syncd_ingest_push(&a->in, feed, req, resp);
+	} else {
+		snprintf(msg, sizeof msg, "no such endpoint: %.16s %.200s",
+			 req->method ? req->method : "",
+			 req->path ? req->path : "");
+		syncd_answer_error(resp, 404, "not_found", msg, now);
+	}
+	return resp->body.oom ? YZF_ENOMEM : YZF_OK;
+}
+
+/* 0 when healthy, as int functions answer (the net half checks != 0). */
+static int healthy(void *ctx)
+{
+	struct app *a = ctx;
+	return syncd_store_healthy(a->store) ? YZF_OK : YZF_EIO;
+}
+
+static struct syncd_stats *stats(void *ctx)
+{
+	struct app *a = ctx;
+	return &a->stats;
+}
+
+static void drain(void *ctx)
+{
+	struct app *a = ctx;
+	syncd_store_drain(a->store);
+}
+
+static void app_free(struct app *a)
+{
+	if (!a)
+		return;
+	syncd_store_close(a->store);
+	yzf_schemas_destroy(a->schemas);
+	free(a);
+}
+
+int syncd_app_open_with(const struct syncd_config *cfg,
+			const struct syncd_hooks *hooks, struct syncd_app *app,
+			char *msg, size_t cap)
+{
+	char path[4096];
+	int rc;
+	memset(app, 0, sizeof *app);
+	/* the config's strings (arrays or pointers there) as pointers */
+	const char *data_dir = cfg ? cfg->data_dir : NULL;
+	const char *authority_dir = cfg ? cfg->authority_dir : NULL;
+	if (!data_dir || !data_dir[0] || !authority_dir || !authority_dir[0]) {
+		snprintf(msg, cap, "config: data_dir and authority_dir are "
+			 "required");
+		return YZF_EINVAL;
+	}
+	if (sodium_init() < 0) {
+		snprintf(msg, cap, "libsodium failed to initialise");
+		return YZF_ECRYPTO;
+	}
+	if (mkdir(data_dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(msg, cap, "data_dir %s: %s", data_dir,
+			 strerror(errno));
+		return YZF_EIO;
+	}
+	if ((size_t)snprintf(path, sizeof path, "%s/store.db", data_dir) >=
+	    sizeof path) {
+		snprintf(msg, cap, "data_dir: path too long");
+		return YZF_ERANGE;
+	}
+	struct app *a = calloc(1, sizeof *a);
+	if (!a) {
+		snprintf(msg, cap, "out of memory");
+		return YZF_ENOMEM;
+	}
+	atomic_init(&a->stats.records_ingested, 0);
+	atomic_init(&a->stats.records_quarantined, 0);
+	atomic_init(&a->stats.feeds_forked, 0);
+	atomic_init(&a->stats.push_batches, 0);
+	atomic_init(&a->stats.commit_groups, 0);
+	atomic_init(&a->stats.store_errors, 0);
+	int64_t skew = (int64_t)cfg->auth_skew;
+	size_t max = (size_t)cfg->max_push_records;
+	a->skew_ms = 1000 * (skew > 0 ? skew : SYNCD_DEFAULT_AUTH_SKEW);
+	a->in.max_records = max ? max : SYNCD_DEFAULT_MAX_PUSH_RECORDS;
+	rc = yzf_schemas_create(yzf_record_schemas, &a->schemas, msg, cap);
+	if (!rc)
+		rc = syncd_store_open(path, authority_dir, hooks,
+				      &a->stats, &a->store, msg, cap);
+	if (rc) {
+		app_free(a);
+		return rc;
+	}
+	a->in.store = a->store;
+	a->in.roster = syncd_store_roster(a->store);
+	a->in.schemas = a->schemas;
+	app->ctx = a;
+	app->handle = handle;
+	app->healthy = healthy;
+	app->stats = stats;
+	app->drain = drain;
+	return YZF_OK;
+}
+
+int syncd_app_open(const struct syncd_config *cfg, struct syncd_app *app)
+{
+	char msg[512];
+	int rc = syncd_app_open_with(cfg, NULL, app, msg, sizeof msg);
+	if (rc)
+		fprintf(stderr, "yzf-syncd: %s\n", msg);
+	return rc;
+}
+
+void syncd_app_close(struct syncd_app *app)
+{
+	if (!app)
+		return;
+	app_free(app->ctx);
+	memset(app, 0, sizeof *app);
+}

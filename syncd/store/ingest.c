@@ -1,0 +1,277 @@
+/* Verified ingest of a push: the per-record checks in the request thread,
+ * the head checks and the commit in the store's writer, then the answer. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yzf/time.h>
+
+#include "ingest.h"
+#include "schema.h"
+
+static void put_str(struct yzf_buf *b, const char *s)
+{
+	if (yzf_canon_put_str(b, s, strlen(s)) != YZF_OK)
+		yzf_buf_puts(b, "\"(text not UTF-8)\"");
+}
+
+static void put_int(struct yzf_buf *b, int64_t v)
+{
+	(void)yzf_canon_put_int(b, v);
+}
+
+static void put_hex(struct yzf_buf *b, const uint8_t *p, size_t n)
+{
+	char h[2 * 64 + 1];
+	syncd_hex(p, n, h);
+	yzf_buf_putc(b, '"');
+	yzf_buf_puts(b, h);
+	yzf_buf_putc(b, '"');
+}
+
+static void put_time(struct yzf_buf *b, int64_t now)
+{
+	char t[YZF_TIME_LEN + 1];
+	yzf_time_fmt(now, SYNCD_SERVER_TZ, t);
+	yzf_buf_putc(b, '"');
+	yzf_buf_puts(b, t);
+	yzf_buf_putc(b, '"');
+}
+
+static void put_head(struct yzf_buf *b, int64_t seq,
+		     const uint8_t id[YZF_ID_LEN])
+{
+	yzf_buf_puts(b, "\"head\":{\"seq\":");
+	put_int(b, seq);
+	yzf_buf_puts(b, ",\"id\":");
+	put_hex(b, id, YZF_ID_LEN);
+	yzf_buf_putc(b, '}');
+}
+
+static void error_open(struct syncd_response *resp, int status,
+		       const char *code, const char *msg, int64_t now)
+{
+	resp->status = status;
+	resp->content_type = "application/json";
+	yzf_buf_reset(&resp->body);
+	yzf_buf_puts(&resp->body, "{\"ok\":false,\"error\":");
+	put_str(&resp->body, code);
+	yzf_buf_puts(&resp->body, ",\"message\":");
+	put_str(&resp->body, msg);
+	yzf_buf_puts(&resp->body, ",\"server_time\":");
+	put_time(&resp->body, now);
+}
+
+void syncd_answer_error(struct syncd_response *resp, int status,
+			const char *code, const char *msg, int64_t now)
+{
+	error_open(resp, status, code, msg, now);
+	yzf_buf_putc(&resp->body, '}');
+}
+
+/* Mark an item refused, with its reason. */
+static int refuse(struct push_job *j, struct push_item *it, const char *fmt,
+		  ...) __attribute__((format(printf, 3, 4)));
+static int refuse(struct push_job *j, struct push_item *it, const char *fmt,
+		  ...)
+{
+	char why[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	it->kind = ITEM_BAD;
+	it->reason = syncd_push_reason(j, "%s", why);
+	return YZF_OK;
+}
+
+/* The head-independent checks of one record line, in the order `yzf
+ * import` makes them. On failure the item becomes ITEM_BAD with a reason;
+ * returns YZF_ENOMEM only when a check could not run. */
+static int check_record(const struct syncd_ingest *in,
+			const uint8_t feed[YZF_KEY_LEN], struct push_job *j,
+			struct push_item *it)
+{
+	struct yzf_record rec;
+	struct yzf_canon_err e;
+	char msg[400], h[2 * YZF_KEY_LEN + 1];
+	if (it->line_len < 7 || memcmp(it->line, "{\"rec\":", 7) != 0)
+		return refuse(j, it, "line %zu is neither a certificate nor a "
+			      "record", it->lineno);
+	if (yzf_record_unline(it->line, it->line_len, &it->bytes, &it->len,
+			      it->sig, &e) ||
+	    yzf_record_parse(it->bytes, it->len, &rec, &e))
+		return refuse(j, it, "record not canonical: %s (byte %zu of "
+			      "line %zu)", e.why, e.off, it->lineno);
+	it->seq = rec.seq;
+	if (memcmp(rec.feed, feed, YZF_KEY_LEN) != 0) {
+		syncd_hex(rec.feed, YZF_KEY_LEN, h);
+		return refuse(j, it, "feed: the record is of feed %s, not of "
+			      "the feed that signed the request", h);
+	}
+	if (!yzf_record_sig_ok(it->bytes, it->len, it->sig, rec.feed))
+		return refuse(j, it, "signature does not verify under the feed "
+			      "key");
+	int rc = yzf_schemas_check(in->schemas, rec.type, rec.body,
+				   rec.body_len, msg, sizeof msg);
+	if (rc == YZF_ENOMEM)
+		return rc;
+	if (rc ||
+	    syncd_roster_check_record(in->roster, rec.feed, rec.at_ms, msg,
+				      sizeof msg))
+		return refuse(j, it, "%s", msg);
+	memcpy(it->prev, rec.prev, YZF_ID_LEN);
+	yzf_record_id(it->bytes, it->len, it->sig, it->id);
+	it->kind = ITEM_RECORD;
+	return YZF_OK;
+}
+
+static bool is_cert_line(const uint8_t *p, size_t n)
+{
+	return n >= 8 && memcmp(p, "{\"cert\":", 8) == 0;
+}
+
+/* Split the body into items (non-empty lines) and check each. */
+static int build_job(const struct syncd_ingest *in, const uint8_t *body,
+		     size_t len, struct push_job *j)
+{
+	size_t s = 0, lineno = 0;
+	char msg[300];
+	int rc = YZF_OK;
+	while (s < len && !rc) {
+		size_t e = s;
+		while (e < len && body[e] != '\n')
+			e++;
+		lineno++;
+		struct push_item *it = &j->items[j->n];
+		if (e == s) {
+			/* empty lines carry nothing */
+		} else if (is_cert_line(body + s, e - s)) {
+			*it = (struct push_item){ .kind = ITEM_CERT,
+						  .lineno = lineno,
+						  .line = body + s,
+						  .line_len = e - s };
+			j->n++;
+			if (syncd_roster_check_line(in->roster, it->line,
+						    it->line_len, msg,
+						    sizeof msg)) {
+				it->kind = ITEM_CERT_BAD;
+				it->reason = syncd_push_reason(j, "%s", msg);
+			}
+		} else {
+			*it = (struct push_item){ .lineno = lineno,
+						  .line = body + s,
+						  .line_len = e - s };
+			j->n++;
+			rc = check_record(in, j->feed, j, it);
+		}
+		s = e + 1;
+	}
+	if (!rc && j->reasons.oom)
+		rc = YZF_ENOMEM;
+	return rc;
+}
+
+static void answer_ok(const struct push_job *j, int64_t now,
+		      struct syncd_response *resp)
+{
+	struct yzf_buf *b = &resp->body;
+	resp->status = 200;
+	resp->content_type = "application/json";
+	yzf_buf_reset(b);
+	yzf_buf_puts(b, "{\"ok\":true,\"server_time\":");
+	put_time(b, now);
+	yzf_buf_puts(b, ",\"feed\":");
+	put_hex(b, j->feed, YZF_KEY_LEN);
+	yzf_buf_putc(b, ',');
+	put_head(b, j->head_seq, j->head_id);
+	yzf_buf_puts(b, ",\"stored\":");
+	put_int(b, j->stored);
+	yzf_buf_puts(b, ",\"duplicates\":");
+	put_int(b, j->duplicates);
+	yzf_buf_puts(b, ",\"quarantined\":[");
+	bool first = true;
+	for (size_t i = 0; i < j->n; i++) {
+		const struct push_item *it = &j->items[i];
+		if (it->outcome != OUT_QUARANTINED)
+			continue;
+		yzf_buf_puts(b, first ? "{\"seq\":" : ",{\"seq\":");
+		first = false;
+		put_int(b, it->seq);
+		yzf_buf_puts(b, ",\"reason\":");
+		put_str(b, syncd_push_reason_at(j, it->reason));
+		yzf_buf_putc(b, '}');
+	}
+	yzf_buf_puts(b, "]}");
+}
+
+int syncd_ingest_push(const struct syncd_ingest *in,
+		      const uint8_t feed[YZF_KEY_LEN],
+		      const struct syncd_request *req,
+		      struct syncd_response *resp)
+{
+	const uint8_t *body = req->body_len ? req->body : NULL;
+	size_t len = body ? req->body_len : 0, lines = 0, records = 0;
+	int64_t now = syncd_store_now(in->store);
+	char msg[300];
+	if (req->content_type &&
+	    strncmp(req->content_type, "application/x-ndjson", 20) != 0) {
+		snprintf(msg, sizeof msg, "Content-Type: a push is "
+			 "application/x-ndjson, not %.100s", req->content_type);
+		syncd_answer_error(resp, 400, "bad_request", msg, now);
+		return resp->body.oom ? YZF_ENOMEM : YZF_OK;
+	}
+	for (size_t s = 0; s < len;) {
+		const uint8_t *nl = memchr(body + s, '\n', len - s);
+		size_t e = nl ? (size_t)(nl - body) : len;
+		if (e > s) {
+			lines++;
+			records += !is_cert_line(body + s, e - s);
+		}
+		s = e + 1;
+	}
+	if (records > in->max_records) {
+		snprintf(msg, sizeof msg, "the push holds %zu records, more "
+			 "than max_push_records (%zu)", records,
+			 in->max_records);
+		syncd_answer_error(resp, 413, "too_large", msg, now);
+		return resp->body.oom ? YZF_ENOMEM : YZF_OK;
+	}
+
+	struct push_job j = { 0 };
+	memcpy(j.feed, feed, YZF_KEY_LEN);
+	j.items = lines ? calloc(lines, sizeof *j.items) : NULL;
+	int rc = lines && !j.items ? YZF_ENOMEM : YZF_OK;
+	if (!rc)
+		rc = build_job(in, body, len, &j);
+	if (!rc && syncd_store_submit(in->store, &j) != YZF_OK)
+		j.status = 503;
+	if (rc)
+		goto out;
+	now = syncd_store_now(in->store);
+	switch (j.status) {
+	case 200:
+		answer_ok(&j, now, resp);
+		break;
+	case 409:
+		error_open(resp, 409, "conflict", j.msg, now);
+		yzf_buf_putc(&resp->body, ',');
+		put_head(&resp->body, j.head_seq, j.head_id);
+		yzf_buf_putc(&resp->body, '}');
+		break;
+	case 503:
+		syncd_answer_error(resp, 503, "unavailable", j.msg, now);
+		break;
+	default:
+		syncd_answer_error(resp, 500, "internal",
+				   j.msg[0] ? j.msg : "store failure", now);
+		break;
+	}
+	if (resp->body.oom)
+		rc = YZF_ENOMEM;
+out:
+	free(j.items);
+	yzf_buf_free(&j.reasons);
+	return rc;
+}

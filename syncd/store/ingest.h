@@ -1,0 +1,51 @@
+/* ingest.h — POST /v1/push (schemas/sync.md) and the JSON answers.
+ *
+ * syncd_ingest_push runs in the request thread: it splits the body into lines,
+ * checks each record as `yzf import` does as far as that needs no stored
+ * head (canonical envelope, the authenticated feed, signature, body schema,
+ * certificate covering and unrevoked at the record's time), then hands the
+ * batch to the store's writer (store.h) for the head checks and the commit,
+ * and answers with what the commit did. Signature checks, the expensive
+ * part, thus run in parallel in the request threads.
+ *
+ * Answers are canonical JSON (every /v1 answer carries "server_time"):
+ *   {"ok":true,"server_time":T,"feed":HEX64,"head":{"seq":N,"id":HEX64},
+ *    "stored":N,"duplicates":N,"quarantined":[{"seq":N,"reason":S},...]}
+ *   {"ok":false,"error":CODE,"message":S,"server_time":T[,"head":{...}]}
+ * (schemas/wire/push-response.schema.json). In "quarantined", seq is 0 for
+ * a line that names no readable seq (a certificate line, an unreadable
+ * line).
+ */
+#ifndef YZF_SYNCD_INGEST_H
+#define YZF_SYNCD_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <yzf/record.h>
+
+#include "../api.h"
+#include "store.h"
+
+struct yzf_schemas;
+
+#define SYNCD_SERVER_TZ 480 /* server_time is written in Beijing time */
+
+struct syncd_ingest {
+	struct syncd_store *store;
+	const struct syncd_roster *roster;
+	const struct yzf_schemas *schemas; /* record body schemas (shared) */
+	size_t max_records;                /* max_push_records */
+};
+
+/* Answer a push of the authenticated feed. Returns 0 with resp written
+ * (200, 409, 413, 503, or 500 with the store's message), or YZF_ENOMEM. */
+int syncd_ingest_push(const struct syncd_ingest *in,
+		      const uint8_t feed[YZF_KEY_LEN],
+		      const struct syncd_request *req,
+		      struct syncd_response *resp);
+
+/* {"ok":false,"error":code,"message":msg,"server_time":now} with status. */
+void syncd_answer_error(struct syncd_response *resp, int status,
+			const char *code, const char *msg, int64_t now);
+
+#endif

@@ -1,0 +1,138 @@
+/* store.h — the server store: one SQLite file, one writer, group commit.
+ *
+ * The store is the city's system of record (schemas/server/001_init.sql):
+ * feeds and their heads, records as the signed bytes that arrived, the
+ * roster's certificates and revocations, and a quarantine that is never
+ * deleted. Records are kept in clear; their protection at rest is the
+ * deployment's disk encryption.
+ *
+ * Writes: a single writer thread owns the write connection. Request
+ * threads verify a push (signatures, schema, certificates: the expensive,
+ * head-independent checks) into a push_job and submit it; the writer
+ * takes every queued job at once, checks each against its feed's current
+ * head inside ONE transaction (BEGIN IMMEDIATE ... COMMIT, each job in its
+ * own savepoint so one job's failure leaves the others), commits once and
+ * wakes every submitter. A job's results are valid, and acknowledged, only
+ * after that commit returned. SQLite runs with WAL and synchronous=FULL, so
+ * a returned commit is on stable storage. If a commit fails the store
+ * stops taking work (it never retries and trusts): restart it.
+ *
+ * Threading: syncd_store_submit, _drain, _healthy and _now may be called
+ * from any thread; syncd_store_open and _close from one thread.
+ */
+#ifndef YZF_SYNCD_STORE_H
+#define YZF_SYNCD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <yzf/canon.h>
+#include <yzf/record.h>
+
+#include "store_app.h"
+#include "roster.h"
+
+/* What one line of a push is, as the request thread found it. */
+enum push_item_kind {
+	ITEM_RECORD = 1, /* passed every head-independent check */
+	ITEM_BAD,        /* a record line that failed one: reason says why */
+	ITEM_CERT,       /* a certificate line of the roster */
+	ITEM_CERT_BAD,   /* a certificate line that is not: reason */
+};
+
+/* What the writer did with it. */
+enum push_outcome {
+	OUT_NONE = 0,     /* certificate line of the roster: nothing to do */
+	OUT_STORED,
+	OUT_DUPLICATE,
+	OUT_QUARANTINED,
+};
+
+struct push_item {
+	int kind;                   /* enum push_item_kind */
+	size_t lineno;              /* 1-based, in the body */
+	const uint8_t *line;        /* the line as it arrived (request body) */
+	size_t line_len;
+	int64_t seq;                /* the record's seq; 0 if not readable */
+	/* ITEM_RECORD: the verified record */
+	const uint8_t *bytes;       /* envelope, inside line */
+	size_t len;
+	uint8_t sig[YZF_SIG_LEN];
+	uint8_t id[YZF_ID_LEN];
+	uint8_t prev[YZF_ID_LEN];
+	/* set by the writer */
+	int outcome;                /* enum push_outcome */
+	size_t reason;              /* offset of a NUL-terminated reason in
+				       job->reasons (ITEM_BAD, ITEM_CERT_BAD,
+				       OUT_QUARANTINED) */
+};
+
+/* One push. The submitter owns the job and everything it points to (items
+ * point into the request body), and keeps it alive until syncd_store_submit
+ * returns. */
+struct push_job {
+	uint8_t feed[YZF_KEY_LEN];  /* the authenticated feed */
+	struct push_item *items;
+	size_t n;
+	struct yzf_buf reasons;     /* reason strings, NUL-terminated */
+	/* results, set by the writer */
+	int status;                 /* 200; 409 (gap or head disagreement:
+				       head is the resend point); 500 */
+	int64_t head_seq;           /* the stored head after the batch */
+	uint8_t head_id[YZF_ID_LEN];
+	int64_t stored, duplicates, quarantined;
+	bool forked;                /* this batch flagged the feed */
+	char msg[256];              /* status != 200: why */
+	/* the writer's queue */
+	struct push_job *next;
+	bool done;
+};
+
+/* Append a reason to job->reasons; returns its offset (SIZE_MAX when out
+ * of memory: reasons.oom is then set). */
+size_t syncd_push_reason(struct push_job *j, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The reason at an offset. */
+static inline const char *syncd_push_reason_at(const struct push_job *j,
+						size_t off)
+{
+	return (const char *)j->reasons.p + off;
+}
+
+struct syncd_store;
+
+/* Open (creating if needed) the store at path, apply migrations, load the
+ * roster from authority_dir (roster.h) and start the writer. stats receives
+ * the ingest counters (must outlive the store). On failure returns a YZF_E…
+ * code with msg naming the cause. Free with syncd_store_close. */
+int syncd_store_open(const char *path, const char *authority_dir,
+		     const struct syncd_hooks *hooks, struct syncd_stats *stats,
+		     struct syncd_store **out, char *msg, size_t cap);
+
+/* The roster loaded at open (immutable; lives as long as the store). */
+const struct syncd_roster *syncd_store_roster(const struct syncd_store *s);
+
+/* The server clock (hooks or CLOCK_REALTIME), ms since the epoch UTC. */
+int64_t syncd_store_now(const struct syncd_store *s);
+
+/* Queue a verified job and wait for its commit group. Returns YZF_OK when
+ * the job went through the writer (its status says how), YZF_ESTATE when
+ * the store is draining or has failed (nothing was done, j->msg says
+ * which: answer 503). */
+int syncd_store_submit(struct syncd_store *s, struct push_job *j);
+
+/* Stop taking jobs; return once every queued job is committed. */
+void syncd_store_drain(struct syncd_store *s);
+
+/* False once a commit failed or the writer stopped. */
+bool syncd_store_healthy(struct syncd_store *s);
+
+/* Drain, stop the writer, close the database. Accepts NULL. */
+void syncd_store_close(struct syncd_store *s);
+
+/* Lowercase hex of n bytes into out (2n + 1 bytes). */
+void syncd_hex(const uint8_t *in, size_t n, char *out);
+/* Exactly 2n lowercase hex digits into out; false otherwise. */
+bool syncd_unhex(const char *s, size_t slen, uint8_t *out, size_t n);
+
+#endif

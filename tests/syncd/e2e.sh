@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# End to end on loopback: a city authority, the real yzf-syncd over TLS,
+# two terminals with an officer each pushing one inspection; resend is
+# harmless; a server certificate from another CA is refused; the daemon
+# killed with SIGKILL mid-ingest loses nothing it acknowledged; a revoked
+# officer's pushes are refused.
+. "$SRCDIR/tests/integration/lib.sh"
+: "${YZF_SYNCD:?path of yzf-syncd}"
+# The daemon checks request times against its real clock: so do the terminals.
+unset YZF_SIM_TIME
+S=$W/srv
+PID=
+
+start_daemon() {
+	"$YZF_SYNCD" --config "$W/syncd.ini" >"$W/syncd.log" 2>&1 &
+	PID=$!
+	for _ in $(seq 1 100); do
+		PORT=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\).*/\1/p' "$W/syncd.log" | head -1)
+		[ -n "$PORT" ] && return 0
+		sleep 0.1
+	done
+	echo "daemon did not start:" >&2; cat "$W/syncd.log" >&2
+	return 1
+}
+stop_daemon() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; PID=; }
+trap 'stop_daemon; rm -rf "$W"' EXIT
+server_count() { sqlite3 "$S/store.db" "SELECT count(*) FROM records WHERE feed = X'$1'"; }
+sync_to() { "$YZF" --home "$1" sync --server "https://localhost:$PORT" --ca "$S/ca.crt" "${@:2}"; }
+
+check "authority" make_authority
+check "yzf-syncd init" sh -c "'$YZF_SYNCD' init --dir '$S' >/dev/null"
+cat >"$W/syncd.ini" <<INI
+[server]
+listen = 127.0.0.1
+port = 0
+data_dir = $S
+authority_dir = $W/city
+INI
+check "terminal 1" make_terminal "$W/t1" GZ-T-0101
+check "terminal 2" make_terminal "$W/t2" GZ-T-0102
+A=$(enroll "$W/t1" 135790 张明 44010020230001 广州市天河区市场监督管理局 $USCC_SCJG)
+B=$(enroll "$W/t2" 246802 李华 44010020230002 广州市天河区市场监督管理局 $USCC_SCJG)
+login "$W/t1" 135790 "$A" && login "$W/t2" 246802 "$B"
+check "daemon starts" start_daemon
+
+CASE=C-E2E-0001
+echo '{"kind":"routine","matter":"SCJG-0101","place":"天河路385号","party":{"kind":"legal_person","name":"某食品店"},"credentials_shown":true,"co_officer":"'$B'"}' |
+	"$YZF" --home "$W/t1" append inspection.start --case $CASE >/dev/null
+append_n "$W/t1" "$A" 3 $CASE
+echo '{"text":"现场协助，拍照取证"}' | "$YZF" --home "$W/t2" append note --case $CASE >/dev/null
+
+expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
+expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
+check "server holds A's 4 records" test "$(server_count "$A")" = 4
+check "server holds B's record" test "$(server_count "$B")" = 1
+expect_exit 0 "status" "$YZF" --home "$W/t1" sync --status
+contains "$W/out" "4 records, 4 acknowledged by the city, 0 waiting" "nothing waits"
+
+# Resending is harmless; new records go on top.
+sqlite3 "$W/t1/store.db" "DELETE FROM sync_state"
+append_n "$W/t1" "$A" 2 $CASE
+expect_exit 0 "resync from scratch" sync_to "$W/t1" --batch 2
+check "server holds 6, none twice" test "$(server_count "$A")" = 6
+check "no quarantine" test "$(sqlite3 "$S/store.db" 'SELECT count(*) FROM quarantine')" = 0
+
+# The terminal pins the city's CA: another deployment's certificate fails.
+"$YZF_SYNCD" init --dir "$W/other" >/dev/null 2>&1
+append_n "$W/t1" "$A" 1 $CASE
+expect_exit 7 "foreign CA refused" "$YZF" --home "$W/t1" sync --server "https://localhost:$PORT" --ca "$W/other/ca.crt" --retries 0
+contains "$W/err" "TLS handshake" "the handshake fails"
+check "nothing sent" test "$(server_count "$A")" = 6
+
+# SIGKILL during ingest: every acknowledged record survives the restart.
+append_n "$W/t1" "$A" 300 $CASE
+sync_to "$W/t1" --batch 10 --retries 0 >/dev/null 2>&1 &
+spid=$!
+sleep 0.4
+kill -9 "$PID"; wait "$PID" 2>/dev/null; PID=
+wait $spid 2>/dev/null
+acked=$("$YZF" --home "$W/t1" sync --status | sed -n 's/.*, \([0-9]*\) acknowledged.*/\1/p')
+check "daemon restarts" start_daemon
+held=$(server_count "$A")
+check "acknowledged ($acked) <= held ($held)" test "$acked" -le "$held"
+expect_exit 0 "resume after the kill" sync_to "$W/t1"
+check "server holds all 307" test "$(server_count "$A")" = 307
+contains "$W/out" "307 of 307 records at the city" "progress reaches the head"
+
+# Revocation: the city withdraws B's certificate; B's pushes are refused.
+serial=$(grep -o '"serial":"[0-9a-f]*"' "$W/bundle.44010020230002" | tail -1 | cut -d'"' -f4)
+"$YZF" authority revoke --dir "$W/city" --serial "$serial" --reason "执法证注销" >/dev/null
+stop_daemon
+check "daemon restarts with the revocation" start_daemon
+echo '{"text":"吊销后"}' | "$YZF" --home "$W/t2" append note --case $CASE >/dev/null
+expect_exit 2 "revoked officer refused" sync_to "$W/t2" --retries 0
+contains "$W/err" "refused" "the refusal is reported"
+check "server still holds only B's first record" test "$(server_count "$B")" = 1
+stop_daemon
+done_tests
