@@ -130,8 +130,10 @@ static const http_parser_settings settings = {
 static void drop_body(struct syncd_http *h)
 {
 	if (h->body) {
-		/* bodies hold records, which may carry personal data */
-		sodium_memzero(h->body, h->body_cap);
+		/* bodies hold records, which may carry personal data; only
+		 * what arrived: the rest was never touched (a lying
+		 * Content-Length must not make us fault in max_body) */
+		sodium_memzero(h->body, h->body_len);
 		free(h->body);
 	}
 	h->body = NULL;

@@ -18,6 +18,11 @@
 
 #include "http.h"
 
+#ifndef SYNCD_LINGER_MS
+#define SYNCD_LINGER_MS 1000            /* see linger() */
+#endif
+#define SYNCD_LINGER_BYTES (256 * 1024)
+
 enum {
 	READY_TLS = 1, READY_METRICS = 2, READY_SYNC = 4, READY_ATTR = 8,
 };
@@ -241,6 +246,29 @@ static void log_end(struct conn *c, int rc)
 	}
 }
 
+/* After refusing a request whose body may be on its way, read and drop
+ * what the client still sends for a moment before closing: closing with
+ * unread data makes the kernel send a reset, which can destroy the
+ * refusal before the client has read it. */
+static void linger(int fd)
+{
+	char buf[4096];
+	size_t total = 0;
+	int64_t end = syncd_mono_ms() + SYNCD_LINGER_MS;
+	shutdown(fd, SHUT_WR);
+	while (total < SYNCD_LINGER_BYTES) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int64_t left = end - syncd_mono_ms();
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			break;
+		ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n <= 0 && !(n < 0 && (errno == EAGAIN || errno == EINTR)))
+			break;
+		if (n > 0)
+			total += (size_t)n;
+	}
+}
+
 /* Answer one request (or refusal) and log it. Returns whether the
  * connection may carry another request. */
 static bool serve_one(struct conn *c, int rc, const struct syncd_http_req *req)
@@ -302,7 +330,10 @@ static void *conn_main(void *arg)
 		  mbedtls_ssl_get_ciphersuite(&c->tls.ssl));
 	if (syncd_http_init(&c->http, &io, cfg->max_body,
 			    cfg->header_timeout * 1000LL,
-			    cfg->idle_timeout * 1000LL) == 0) {
+			    cfg->idle_timeout * 1000LL) != 0) {
+		syncd_log(&s->log, SYNCD_LOG_ERROR, "%s: out of memory for "
+			  "the connection", c->peer);
+	} else {
 		struct syncd_http_req req;
 		for (;;) {
 			rc = syncd_http_read(&c->http, deadline, &req);
@@ -317,6 +348,8 @@ static void *conn_main(void *arg)
 	}
 	syncd_http_finish(&c->http);
 	syncd_tls_close(&c->tls, syncd_mono_ms() + 1000);
+	if (rc > 0)
+		linger(c->fd);
 out:
 	syncd_tls_conn_finish(&c->tls);
 	close(c->fd);

@@ -20,21 +20,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { PASS=$((PASS + 1)); }
+# VERBOSE=1 prints every passing check too
+ok() { PASS=$((PASS + 1)); [ -z "${VERBOSE:-}" ] || echo "ok: ${1:-}"; }
 bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*" >&2; }
 # check DESCRIPTION COMMAND...: the command must succeed
-check() { local d=$1; shift; if "$@"; then ok; else bad "$d"; fi; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
 # expect_exit CODE DESCRIPTION COMMAND...
 expect_exit() {
 	local want=$1 d=$2; shift 2
 	"$@" >"$W/out" 2>"$W/err"
 	local got=$?
-	if [ "$got" = "$want" ]; then ok; else
+	if [ "$got" = "$want" ]; then ok "$d"; else
 		bad "$d: exit $got, expected $want; stderr: $(head -c 600 "$W/err")"; fi
 }
 # has FILE TEXT DESCRIPTION / lacks FILE TEXT DESCRIPTION
-has() { if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in: $(head -c 800 "$1")"; fi; }
-lacks() { if grep -qF -- "$2" "$1"; then bad "$3: '$2' found"; else ok; fi; }
+has() { if grep -qF -- "$2" "$1"; then ok "$3"; else bad "$3: '$2' not in: $(head -c 800 "$1")"; fi; }
+lacks() { if grep -qF -- "$2" "$1"; then bad "$3: '$2' found"; else ok "$3"; fi; }
 done_tests() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" = 0 ]; }
 
 D=$W/data
@@ -89,7 +90,7 @@ stop_daemon() {
 }
 # clean FILE: no sanitizer report in a daemon log
 clean() { if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$1"; then
-	bad "sanitizer report in $1: $(grep -E -m3 'Sanitizer|runtime error' "$1")"; else ok; fi; }
+	bad "sanitizer report in $1: $(grep -E -m3 'Sanitizer|runtime error' "$1")"; else ok "no sanitizer report"; fi; }
 authority() {
 	[ -n "${YZF:-}" ] || return 0
 	"$YZF" authority init --dir "$1" --root-name 广东省人民政府 \
@@ -153,6 +154,16 @@ expect_exit 1 "missing config file" "$YZF_SYNCD" --config "$W/none.ini"
 expect_exit 0 "--help" "$YZF_SYNCD" --help
 has "$W/out" "exit codes" "--help lists exit codes"
 expect_exit 1 "unknown command" "$YZF_SYNCD" frobnicate
+if [ -n "${SRCDIR:-}" ]; then
+	# the shipped example documents every key the parser knows, and parses
+	for k in $(sed -n 's/^\t{ "\([a-z_]*\)", K_.*/\1/p' "$SRCDIR/syncd/net/config.c"); do
+		check "yzf-syncd.ini documents $k" grep -qE "^(; )?$k = " "$SRCDIR/syncd/yzf-syncd.ini"
+	done
+	mkdir "$W/empty"
+	(cd "$W/empty" && "$YZF_SYNCD" --config "$SRCDIR/syncd/yzf-syncd.ini" >"$W/out" 2>"$W/err")
+	check "yzf-syncd.ini parses (then stops at the missing TLS files: exit $?)" test $? = 2
+	has "$W/err" "tls_cert ./yzf-syncd-data/server.crt" "yzf-syncd.ini defaults in force"
+fi
 
 # --- serving ----------------------------------------------------------------
 start "$W/syncd.ini" || { done_tests; exit 1; }
@@ -242,6 +253,10 @@ check "Content-Length over max_body: 413 without the body ($(first_line))" \
 	test "$(first_line)" = "HTTP/1.1 413 Payload Too Large"
 has "$W/raw" '"error":"too_large"' "413 is sync.md JSON"
 has "$W/raw" "Connection: close" "413 closes"
+body=$(head -c 70000 /dev/zero | tr '\0' b)
+raw 'POST /v1/push HTTP/1.1\r\nHost: localhost\r\nContent-Length: 70000\r\n\r\n' "$body"
+check "413 reaches a client that sent its body anyway ($(first_line))" \
+	test "$(first_line)" = "HTTP/1.1 413 Payload Too Large"
 raw 'POST /v1/push HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n'
 check "chunked body: 411" test "$(first_line)" = "HTTP/1.1 411 Length Required"
 raw 'DELETE /v1/push HTTP/1.1\r\nHost: localhost\r\n\r\n'
@@ -276,6 +291,20 @@ t=$("${CLIENT[@]}" slowloris "$PORT" "$CA")
 check "slowloris cut near header_timeout=2s (after ${t}s)" \
 	python3 -c "import sys; sys.exit(not 1.5 <= float('$t') <= 4.5)"
 check "daemon serves after slowloris" test "$(status /metrics)" = 200
+# between(LO, HI, T): LO <= T <= HI seconds
+between() { python3 -c "import sys; sys.exit(not $1 <= float('$3') <= $2)"; }
+t=$("${CLIENT[@]}" stall "$PORT" "$CA")
+check "silent client cut at header_timeout (${t}s)" between 1 3.5 "$t"
+t=$("${CLIENT[@]}" stall "$PORT" "$CA" 'POST /v1/push HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789')
+check "stalled body cut at max(header_timeout, size/rate) (${t}s)" between 1.5 3.5 "$t"
+t=$("${CLIENT[@]}" stall "$PORT" "$CA" 'GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n')
+check "kept-alive connection closed at idle_timeout=5s (${t}s)" between 4.5 7 "$t"
+seq 1 40 | xargs -P 40 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 20 \
+	--cacert "$CA" "$(url /metrics)" >"$W/burst" 2>/dev/null
+check "burst of 40 clients: each served or turned away ($(sort "$W/burst" | uniq -c | tr '\n' ' '))" \
+	test "$(grep -cvE '^(200|000)$' "$W/burst")" = 0
+check "burst: some served" grep -q '^200$' "$W/burst"
+check "daemon serves after the burst" test "$(status /metrics)" = 200
 has "$W/log" "request too slow, connection cut" "slow client logged"
 sleep 0.5
 r0=$(metric yzf_connections_rejected_total)

@@ -10,6 +10,9 @@ do. Every client trusts only the test's ca.crt and talks to localhost.
                                    that comes back until the server closes
   slowloris PORT CA                send a request head one byte a second;
                                    print the seconds until the server cut it
+  stall PORT CA [DATA]             send DATA (maybe nothing, maybe part of a
+                                   request), then wait; print the seconds
+                                   until the server closed the connection
   idle PORT HOLD EXTRA             open HOLD plain TCP connections, then
                                    EXTRA more; print how many extras were
                                    closed at once and how many held stayed
@@ -93,6 +96,24 @@ def cmd_slowloris(port, ca):
     print("%.1f" % (time.monotonic() - t0))
 
 
+def cmd_stall(port, ca, data=""):
+    s = tls(int(port), ca)
+    t0 = time.monotonic()
+    if data:
+        s.sendall(unescape(data))
+    end = t0 + 30
+    while time.monotonic() < end:
+        r, _, _ = select.select([s], [], [], end - time.monotonic())
+        if not r:
+            break
+        try:
+            if not s.recv(65536):
+                break  # answers (if any) are read and dropped
+        except (ssl.SSLError, ConnectionError, OSError):
+            break
+    print("%.1f" % (time.monotonic() - t0))
+
+
 def cmd_idle(port, hold, extra):
     port, hold, extra = int(port), int(hold), int(extra)
     held = [socket.create_connection(("127.0.0.1", port)) for _ in range(hold)]
@@ -119,7 +140,7 @@ def cmd_drain(port, ca, pid):
 
 def main():
     cmds = {"request": cmd_request, "slowloris": cmd_slowloris,
-            "idle": cmd_idle, "drain": cmd_drain}
+            "idle": cmd_idle, "stall": cmd_stall, "drain": cmd_drain}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.stderr.write(__doc__)
         return 2
