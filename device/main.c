@@ -18,6 +18,9 @@ static const char usage[] =
 "  enroll request [--out FILE]      make a feed key (PIN on stdin); print the\n"
 "                                   request for the city\n"
 "  enroll complete --bundle FILE    bind the certificate the city issued\n"
+"  enroll online --server URL --ca FILE --code CODE [--terminal ID]\n"
+"                                   all of it with the city's daemon (PIN on\n"
+"                                   stdin); keeps the server and CA for sync\n"
 "  login [--feed HEX|--officer NO]  PIN on stdin (no echo on a terminal)\n"
 "  logout [--feed HEX|--officer NO|--all]\n"
 "  append TYPE [--case ID|--new-case] [--file F] [--loc LAT,LON,ACC_CM]\n"
@@ -147,7 +150,9 @@ static int cmd_enroll(struct cli *c)
 		free(data);
 		return ec;
 	}
-	fprintf(stderr, "yzf enroll: request or complete\n");
+	if (sub && strcmp(sub, "online") == 0)
+		return cmd_enroll_online(c);
+	fprintf(stderr, "yzf enroll: request, complete or online\n");
 	return EXIT_USAGE;
 }
 

@@ -5,7 +5,9 @@
  * parsed with libhttp-parser; what to send and what an answer means come
  * from the library (yzf/sync.h). A cut connection is retried with backoff
  * and resumes from the server's acknowledged head. */
+#include <cjson/cJSON.h>
 #include <http_parser.h>
+#include <sodium.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
@@ -187,17 +189,18 @@ static int write_all(struct conn *c, const void *p, size_t n)
 	return 0;
 }
 
-/* One request on the open connection; reads the whole answer. */
+/* One request on the open connection; reads the whole answer. auth may
+ * be NULL (enrollment is authenticated by its code instead). */
 static int request(struct conn *c, const char *method, const char *path,
-		   const char *auth, const uint8_t *body, size_t len,
-		   struct resp *r)
+		   const char *auth, const char *ctype, const uint8_t *body,
+		   size_t len, struct resp *r)
 {
 	char head[1024];
 	int hl = snprintf(head, sizeof head,
 			  "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: yzf\r\n"
-			  "Authorization: %s\r\nContent-Type: application/x-ndjson\r\n"
-			  "Content-Length: %zu\r\n\r\n", method, path, c->host,
-			  auth, len);
+			  "%s%s%sContent-Type: %s\r\nContent-Length: %zu\r\n\r\n",
+			  method, path, c->host, auth ? "Authorization: " : "",
+			  auth ? auth : "", auth ? "\r\n" : "", ctype, len);
 	if (hl <= 0 || (size_t)hl >= sizeof head || write_all(c, head, (size_t)hl) ||
 	    (len && write_all(c, body, len)))
 		return -1;
@@ -245,6 +248,22 @@ static void progress(bool tty, const char *hex, int64_t acked, int64_t local)
 	fflush(stdout);
 }
 
+static void conn_free(struct conn *cn);
+
+/* A one-line setting saved in the home by enroll online. */
+static bool read_saved(struct cli *c, const char *name, char *out, size_t cap)
+{
+	char path[4200], *d;
+	size_t len;
+	snprintf(path, sizeof path, "%s/%s", c->home, name);
+	if (cli_read_file(path, &d, &len))
+		return false;
+	d[strcspn(d, "\r\n")] = 0;
+	snprintf(out, cap, "%s", d);
+	free(d);
+	return out[0] != 0;
+}
+
 /* Push one feed until the city holds all of it. */
 static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 		     size_t batch, int retries)
@@ -277,7 +296,8 @@ static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 			break;
 		}
 		if ((!cn->open && conn_open(cn)) ||
-		    request(cn, "POST", "/v1/push", auth, body.p, body.len, &r)) {
+		    request(cn, "POST", "/v1/push", auth, "application/x-ndjson",
+			    body.p, body.len, &r)) {
 			conn_close(cn);
 			if (++attempt > retries) {
 				fprintf(stderr, "yzf sync: giving up after %d "
@@ -357,9 +377,16 @@ int cmd_sync(struct cli *c)
 		}
 		return EXIT_OK;
 	}
+	char saved_server[512], saved_ca[4200];
+	if (!server && read_saved(c, "server", saved_server, sizeof saved_server))
+		server = saved_server;
+	snprintf(saved_ca, sizeof saved_ca, "%s/city-ca.pem", c->home);
+	if (!ca && access(saved_ca, R_OK) == 0)
+		ca = saved_ca;
 	if (!server || !ca) {
 		fprintf(stderr, "yzf sync: --server https://HOST:PORT and --ca "
-			"FILE (the city CA) are required\n");
+			"FILE (the city CA) are required (enroll online saves "
+			"both)\n");
 		return EXIT_USAGE;
 	}
 	if (n == 0) {
@@ -373,11 +400,141 @@ int cmd_sync(struct cli *c)
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	for (size_t i = 0; i < n && ec == EXIT_OK; i++)
 		ec = push_feed(c, &cn, feeds[i], batch ? batch : 500, retries);
-	conn_close(&cn);
-	mbedtls_ssl_session_free(&cn.saved);
-	mbedtls_x509_crt_free(&cn.ca);
-	mbedtls_ssl_config_free(&cn.conf);
-	mbedtls_ctr_drbg_free(&cn.drbg);
-	mbedtls_entropy_free(&cn.entropy);
+	conn_free(&cn);
+	return ec;
+}
+
+static void conn_free(struct conn *cn)
+{
+	conn_close(cn);
+	mbedtls_ssl_session_free(&cn->saved);
+	mbedtls_x509_crt_free(&cn->ca);
+	mbedtls_ssl_config_free(&cn->conf);
+	mbedtls_ctr_drbg_free(&cn->drbg);
+	mbedtls_entropy_free(&cn->entropy);
+}
+
+/* A JSON answer's string member, or NULL; an error answer is printed. */
+static cJSON *answer(struct resp *r, const char *what)
+{
+	cJSON *j = cJSON_ParseWithLengthOpts((const char *)r->body.p, r->body.len,
+					     NULL, 0);
+	if (r->status != 200 || !j) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+		fprintf(stderr, "yzf enroll: %s refused (HTTP %d): %s\n", what,
+			r->status, cJSON_IsString(m) ? m->valuestring
+						     : "no JSON answer");
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* yzf enroll online: trust bundle, feed key, code, certificate, in one go
+ * over the city's TLS (its CA given once, then kept in the home). */
+int cmd_enroll_online(struct cli *c)
+{
+	const char *server = cli_opt(c, "server"), *ca = cli_opt(c, "ca"),
+		   *code = cli_opt(c, "code"), *term = cli_opt(c, "terminal");
+	struct conn cn = { 0 };
+	struct resp r = { 0 };
+	struct yzf_buf req = { 0 }, body = { 0 };
+	struct yzf_config cfg;
+	cJSON *j = NULL;
+	char pin[128], path[4200], hex[65];
+	size_t pl;
+	uint8_t feed[YZF_KEY_LEN];
+	int ec, rc;
+	if (!server || !ca || !code) {
+		fprintf(stderr, "yzf enroll online: --server https://HOST:PORT "
+			"--ca FILE --code CODE [--terminal ID] (PIN on stdin)\n");
+		return EXIT_USAGE;
+	}
+	if ((ec = cli_open(c, true)) || (ec = conn_setup(&cn, server, ca)))
+		goto out;
+	ec = EXIT_SYSTEM;
+	if (conn_open(&cn))
+		goto out;
+	if (yzf_config_get(c->y, &cfg) == YZF_ESTATE) {
+		/* a fresh terminal: the trust bundle comes over the pinned TLS */
+		if (!term) {
+			fprintf(stderr, "yzf enroll online: a new terminal needs "
+				"--terminal ID\n");
+			ec = EXIT_USAGE;
+			goto out;
+		}
+		if (request(&cn, "GET", "/v1/trust", NULL, "application/json",
+			    NULL, 0, &r) || !(j = answer(&r, "trust")))
+			goto out;
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "trust");
+		struct yzf_config nc = { 0 };
+		snprintf(nc.terminal, sizeof nc.terminal, "%s", term);
+		rc = cJSON_IsString(t) ? yzf_init(c->y, &nc, (uint8_t *)t->valuestring,
+						   strlen(t->valuestring))
+				       : YZF_EINVAL;
+		cJSON_Delete(j);
+		j = NULL;
+		if (rc) {
+			ec = cli_fail(c, rc, "enroll online: init");
+			goto out;
+		}
+	}
+	if (cli_read_pin("New PIN: ", pin, sizeof pin, &pl)) {
+		fprintf(stderr, "yzf enroll online: no PIN given\n");
+		ec = EXIT_USAGE;
+		goto out;
+	}
+	rc = yzf_enroll_request(c->y, pin, pl, &req, feed);
+	sodium_memzero(pin, sizeof pin);
+	if (rc) {
+		ec = cli_fail(c, rc, "enroll online");
+		goto out;
+	}
+	yzf_buf_putc(&req, 0);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "code", code);
+	cJSON_AddStringToObject(o, "request", (char *)req.p);
+	char *txt = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (txt)
+		yzf_buf_puts(&body, txt);
+	free(txt);
+	if (request(&cn, "POST", "/v1/enroll", NULL, "application/json", body.p,
+		    body.len, &r) || !(j = answer(&r, "enrollment"))) {
+		/* refused or cut: the pending key would block the next try */
+		if (yzf_enroll_cancel(c->y, feed) == YZF_OK)
+			fprintf(stderr, "yzf enroll: the new key was erased; "
+				"try again with a valid code\n");
+		ec = r.status == 403 || r.status == 401 ? EXIT_AUTH
+		   : r.status == 400 ? EXIT_INPUT : EXIT_SYSTEM;
+		goto out;
+	}
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "bundle");
+	rc = cJSON_IsString(b) ? yzf_enroll_complete(c->y, (uint8_t *)b->valuestring,
+						      strlen(b->valuestring), feed)
+			       : YZF_EINVAL;
+	if (rc) {
+		ec = cli_fail(c, rc, "enroll online: certificate");
+		goto out;
+	}
+	/* keep the city's address and CA for every later sync */
+	char *pem;
+	size_t pemlen;
+	snprintf(path, sizeof path, "%s/city-ca.pem", c->home);
+	if (cli_read_file(ca, &pem, &pemlen) == 0) {
+		cli_write_file(path, pem, pemlen, 0644);
+		free(pem);
+	}
+	snprintf(path, sizeof path, "%s/server", c->home);
+	cli_write_file(path, server, strlen(server), 0644);
+	cli_hex(feed, YZF_KEY_LEN, hex);
+	printf("enrolled feed %s\n", hex);
+	ec = EXIT_OK;
+out:
+	cJSON_Delete(j);
+	conn_free(&cn);
+	yzf_buf_free(&r.body);
+	yzf_buf_free(&req);
+	yzf_buf_free(&body);
 	return ec;
 }

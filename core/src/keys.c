@@ -554,6 +554,34 @@ static int erase_slot(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	return rc;
 }
 
+int yzf_enroll_cancel(struct yzf *y, const uint8_t feed[YZF_KEY_LEN])
+{
+	int state;
+	int64_t failures;
+	int rc = slot_state(y, feed, &state, &failures);
+	if (rc)
+		return rc;
+	if (state != YZF_SLOT_PENDING)
+		return yzf_fail(y, YZF_ESTATE, "only a pending enrollment can be "
+				"cancelled");
+	rc = yzf_begin(y);
+	if (!rc)
+		rc = erase_slot(y, feed, "DELETE FROM keyslots WHERE feed = ?");
+	if (!rc)
+		rc = exec_feed(y, "DELETE FROM feeds WHERE feed = ? AND local = 1 "
+			       "AND head_seq = 0", feed);
+	/* nobody left who could open the data key, and nothing it protects */
+	if (!rc && sqlite3_exec(y->db, "DELETE FROM meta WHERE k IN ('dk_sealed', "
+				"'dk_check') AND NOT EXISTS (SELECT 1 FROM keyslots) "
+				"AND NOT EXISTS (SELECT 1 FROM records)", NULL, NULL,
+				NULL) != SQLITE_OK)
+		rc = yzf_fail_db(y, "cancel");
+	if (!rc)
+		return yzf_commit(y);
+	yzf_rollback(y);
+	return rc;
+}
+
 /* At the limit the slot is crypto-erased: a stolen terminal gets that
  * many guesses in all, whatever else it does (AC-7(2)). */
 static int lock_out(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],

@@ -1,8 +1,7 @@
 /* app.h — how the program gets its application half.
  *
  * syncd/api.h is the seam net/ calls through (struct syncd_app); these two
- * functions make one. syncd/store/ provides them; until it has sources,
- * app_stub.c does (syncd/net/meson.build picks). Both are called from the
+ * functions make one; syncd/store/ provides them. Both are called from the
  * main thread only: open before the server starts, close after it has
  * drained and every connection thread has ended.
  */

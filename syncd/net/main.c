@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "admin.h"
 #include "config.h"
 #include "log.h"
 #include "pki.h"
@@ -27,6 +28,9 @@ enum {
 static const char usage[] =
 	"usage: yzf-syncd [--config FILE] [serve]\n"
 	"       yzf-syncd init --dir DIR [--san NAME]...\n"
+	"       yzf-syncd [--config FILE] admin enroll-code --name N\n"
+	"                 --officer-no NO --agency A --uscc CODE\n"
+	"                 [--roles officer,reviewer,head] [--days N] [--hours N]\n"
 	"       yzf-syncd --help | --version\n"
 	"\n"
 	"serve (the default) runs the city sync daemon: HTTPS (TLS 1.2,\n"
@@ -153,6 +157,15 @@ int main(int argc, char **argv)
 	if (i == argc || strcmp(argv[i], "serve") == 0)
 		return i + 1 < argc ? bad_usage("serve takes no arguments") :
 			cmd_serve(config);
+	if (strcmp(argv[i], "admin") == 0) {
+		struct syncd_config cfg;
+		char err[512];
+		if (syncd_config_load(config, &cfg, err, sizeof err)) {
+			fprintf(stderr, "yzf-syncd: %s\n", err);
+			return EXIT_USAGE;
+		}
+		return syncd_admin(&cfg, argc - i - 1, argv + i + 1);
+	}
 	if (strcmp(argv[i], "init") == 0) {
 		if (config)
 			return bad_usage("init does not read --config");

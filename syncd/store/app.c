@@ -1,6 +1,7 @@
 /* The store half as a syncd_app: open and close, the authentication of
  * /v1 requests (schemas/sync.md, "Authentication") and the routing. */
 #include <errno.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "store_app.h"
 #include "embedded.h"
+#include "enroll.h"
 #include "ingest.h"
 #include "schema.h"
 
@@ -18,6 +20,10 @@
 struct app {
 	struct syncd_store *store;
 	struct yzf_schemas *schemas;
+	/* Request threads read the roster under the read lock; enrollment
+	 * swaps in a new one under the write lock. */
+	pthread_rwlock_t roster_lock;
+	struct syncd_enroll enroll;
 	struct syncd_ingest in;
 	int64_t skew_ms;
 	struct syncd_stats stats;
@@ -102,6 +108,22 @@ static bool authenticate(const struct app *a, const struct syncd_request *req,
 	return true;
 }
 
+static bool is(const struct syncd_request *req, const char *method,
+	       const char *path)
+{
+	return req->method && req->path && strcmp(req->method, method) == 0 &&
+	       strcmp(req->path, path) == 0;
+}
+
+static void swap_roster(void *ctx, struct syncd_roster *r)
+{
+	struct app *a = ctx;
+	pthread_rwlock_wrlock(&a->roster_lock);
+	syncd_store_set_roster(a->store, r);
+	a->in.roster = r;
+	pthread_rwlock_unlock(&a->roster_lock);
+}
+
 static int handle(void *ctx, const struct syncd_request *req,
 		  struct syncd_response *resp)
 {
@@ -109,17 +131,26 @@ static int handle(void *ctx, const struct syncd_request *req,
 	int64_t now = syncd_store_now(a->store);
 	uint8_t feed[YZF_KEY_LEN];
 	char msg[512];
+	int rc = YZF_OK;
+	/* enrollment is authenticated by its one-time code instead */
+	if (is(req, "GET", "/v1/trust"))
+		return syncd_trust_handle(&a->enroll, resp, now);
+	if (is(req, "POST", "/v1/enroll"))
+		return syncd_enroll_handle(&a->enroll, req, resp, now);
+	pthread_rwlock_rdlock(&a->roster_lock);
 	if (!authenticate(a, req, now, feed, msg, sizeof msg)) {
 		syncd_answer_error(resp, 401, "unauthorized", msg, now);
-	} else if (req->path && strcmp(req->path, "/v1/push") == 0 &&
-		   req->method && strcmp(req->method, "POST") == 0) {
-		return syncd_ingest_push(&a->in, feed, req, resp);
+	} else if (is(req, "POST", "/v1/push")) {
+		rc = syncd_ingest_push(&a->in, feed, req, resp);
 	} else {
 		snprintf(msg, sizeof msg, "no such endpoint: %.16s %.200s",
 			 req->method ? req->method : "",
 			 req->path ? req->path : "");
 		syncd_answer_error(resp, 404, "not_found", msg, now);
 	}
+	pthread_rwlock_unlock(&a->roster_lock);
+	if (rc)
+		return rc;
 	return resp->body.oom ? YZF_ENOMEM : YZF_OK;
 }
 
@@ -148,6 +179,7 @@ static void app_free(struct app *a)
 		return;
 	syncd_store_close(a->store);
 	yzf_schemas_destroy(a->schemas);
+	pthread_rwlock_destroy(&a->roster_lock);
 	free(a);
 }
 
@@ -185,6 +217,7 @@ int syncd_app_open_with(const struct syncd_config *cfg,
 		snprintf(msg, cap, "out of memory");
 		return YZF_ENOMEM;
 	}
+	pthread_rwlock_init(&a->roster_lock, NULL);
 	atomic_init(&a->stats.records_ingested, 0);
 	atomic_init(&a->stats.records_quarantined, 0);
 	atomic_init(&a->stats.feeds_forked, 0);
@@ -206,6 +239,8 @@ int syncd_app_open_with(const struct syncd_config *cfg,
 	a->in.store = a->store;
 	a->in.roster = syncd_store_roster(a->store);
 	a->in.schemas = a->schemas;
+	a->enroll = (struct syncd_enroll){ .store = a->store, .lock_ctx = a,
+					   .swap_roster = swap_roster };
 	app->ctx = a;
 	app->handle = handle;
 	app->healthy = healthy;

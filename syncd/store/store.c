@@ -45,6 +45,7 @@ struct syncd_store {
 	sqlite3 *db;                 /* the write connection: the writer's */
 	sqlite3_stmt *st[ST_COUNT];
 	struct syncd_roster *roster;
+	char path[4096], authority[4096];
 	struct syncd_hooks hooks;
 	struct syncd_stats *stats;
 	pthread_t writer;
@@ -119,6 +120,22 @@ const struct syncd_roster *syncd_store_roster(const struct syncd_store *s)
 	return s->roster;
 }
 
+void syncd_store_set_roster(struct syncd_store *s, struct syncd_roster *r)
+{
+	syncd_roster_free(s->roster);
+	s->roster = r;
+}
+
+const char *syncd_store_path(const struct syncd_store *s)
+{
+	return s->path;
+}
+
+const char *syncd_store_authority(const struct syncd_store *s)
+{
+	return s->authority;
+}
+
 static int exec(struct syncd_store *s, const char *sql, char *msg, size_t cap)
 {
 	char *err = NULL;
@@ -182,6 +199,8 @@ int syncd_store_open(const char *path, const char *authority_dir,
 	if (hooks)
 		s->hooks = *hooks;
 	s->stats = stats;
+	snprintf(s->path, sizeof s->path, "%s", path);
+	snprintf(s->authority, sizeof s->authority, "%s", authority_dir);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->work, NULL);
 	pthread_cond_init(&s->done, NULL);

@@ -109,8 +109,15 @@ int syncd_store_open(const char *path, const char *authority_dir,
 		     const struct syncd_hooks *hooks, struct syncd_stats *stats,
 		     struct syncd_store **out, char *msg, size_t cap);
 
-/* The roster loaded at open (immutable; lives as long as the store). */
+/* The roster in force (immutable itself; replaced whole by
+ * syncd_store_set_roster, under the caller's write lock). */
 const struct syncd_roster *syncd_store_roster(const struct syncd_store *s);
+/* Put a newly loaded roster in force and free the old one: the caller
+ * holds the lock that keeps request threads out of the old one. */
+void syncd_store_set_roster(struct syncd_store *s, struct syncd_roster *r);
+/* The store's file and authority directory (as given to open). */
+const char *syncd_store_path(const struct syncd_store *s);
+const char *syncd_store_authority(const struct syncd_store *s);
 
 /* The server clock (hooks or CLOCK_REALTIME), ms since the epoch UTC. */
 int64_t syncd_store_now(const struct syncd_store *s);

@@ -85,6 +85,25 @@ expect_exit 0 "resume after the kill" sync_to "$W/t1"
 check "server holds all 307" test "$(server_count "$A")" = 307
 contains "$W/out" "307 of 307 records at the city" "progress reaches the head"
 
+# Online enrollment: city ops make a one-time code; a fresh terminal
+# fetches the trust bundle over the pinned TLS, makes its key, enrolls.
+expect_exit 0 "enroll-code" "$YZF_SYNCD" --config "$W/syncd.ini" admin enroll-code --name 陈静 --officer-no 44010020230123 --agency 广州市天河区市场监督管理局 --uscc $USCC_SCJG
+CODE=$(cat "$W/out")
+check "code looks like XXXX-XXXX-XXXX-XXXX" test ${#CODE} = 19
+
+expect_exit 1 "enroll-code checks its input" "$YZF_SYNCD" --config "$W/syncd.ini" admin enroll-code --name 陈静 --officer-no 1 --agency A --uscc 123
+contains "$W/err" "uscc" "the field is named"
+expect_exit 4 "a wrong code is refused" sh -c "echo 135790 | '$YZF' --home '$W/t3' enroll online --server https://localhost:$PORT --ca '$S/ca.crt' --code 0000-0000-0000-0000 --terminal GZ-T-0103"
+contains "$W/err" "not issued by this city" "the refusal says why"
+expect_exit 0 "then the right code enrolls" sh -c "echo 135790 | '$YZF' --home '$W/t3' enroll online --server https://localhost:$PORT --ca '$S/ca.crt' --code $CODE --terminal GZ-T-0103"
+C=$(sed -n 's/^enrolled feed //p' "$W/out")
+expect_exit 4 "a used code is refused" sh -c "echo 246802 | '$YZF' --home '$W/t4' enroll online --server https://localhost:$PORT --ca '$S/ca.crt' --code $CODE --terminal GZ-T-0104"
+contains "$W/err" "already used" "reuse named"
+login "$W/t3" 135790 "$C"
+echo '{"text":"在线注册"}' | "$YZF" --home "$W/t3" append note --case $CASE >/dev/null
+expect_exit 0 "the new officer syncs with the saved server and CA" "$YZF" --home "$W/t3" sync
+check "server holds C's record" test "$(server_count "$C")" = 1
+
 # Revocation: the city withdraws B's certificate; B's pushes are refused.
 serial=$(grep -o '"serial":"[0-9a-f]*"' "$W/bundle.44010020230002" | tail -1 | cut -d'"' -f4)
 "$YZF" authority revoke --dir "$W/city" --serial "$serial" --reason "执法证注销" >/dev/null

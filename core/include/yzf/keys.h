@@ -73,6 +73,12 @@ YZF_API YZF_NODISCARD int yzf_request_parse(const uint8_t *line, size_t len,
 YZF_API int yzf_enroll_complete(struct yzf *y, const uint8_t *bundle,
 				size_t len, uint8_t feed[YZF_KEY_LEN]);
 
+/* Abandon a pending enrollment (the city refused it): its key is erased
+ * and its slot removed. When that leaves a store with no officer and no
+ * record, the data key goes too, so the next enrollment starts afresh.
+ * YZF_ESTATE if the feed is not pending. */
+YZF_API int yzf_enroll_cancel(struct yzf *y, const uint8_t feed[YZF_KEY_LEN]);
+
 /* Check pin for the feed and open a session. YZF_EAUTH (wrong PIN; the
  * message says how many tries remain), YZF_ELOCKED, YZF_ENOTFOUND. */
 YZF_API int yzf_login(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],

@@ -1,0 +1,361 @@
+/* Online enrollment: one-time codes, the trust bundle, and issuing a feed
+ * certificate for a terminal that proves it holds the key. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yzf/keys.h>
+#include <yzf/time.h>
+
+#include "enroll.h"
+#include "ingest.h"
+#include "roster.h"
+
+/* Crockford's base32: no I, L, O, U, so a code read aloud or typed on a
+ * handheld survives the usual confusions (normalise maps them back). */
+static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/* Uppercase, drop separators, read O as 0 and I/L as 1. false on any
+ * other character or a wrong length. */
+static bool normalise(const char *in, char out[17])
+{
+	size_t n = 0;
+	for (; *in; in++) {
+		char c = *in >= 'a' && *in <= 'z' ? (char)(*in - 32) : *in;
+		if (c == '-' || c == ' ')
+			continue;
+		c = c == 'O' ? '0' : (c == 'I' || c == 'L') ? '1' : c;
+		if (!strchr(b32, c) || c == 0 || n == 16)
+			return false;
+		out[n++] = c;
+	}
+	out[n] = 0;
+	return n == 16;
+}
+
+static void code_hash(const char norm[17], uint8_t h[32])
+{
+	crypto_generichash(h, 32, (const uint8_t *)norm, 16,
+			   (const uint8_t *)"yzf-enroll-code", 15);
+}
+
+static sqlite3 *open_db(const char *path, char *msg, size_t cap)
+{
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		snprintf(msg, cap, "store %s: %s (start yzf-syncd once to create "
+			 "it)", path, db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	return db;
+}
+
+int syncd_code_create(const char *store_path, const struct syncd_code_spec *c,
+		      int64_t now, char code[SYNCD_CODE_LEN + 1], char *msg,
+		      size_t cap)
+{
+	struct yzf_cert draft = { .kind = YZF_CERT_FEED, .not_before = now,
+				  .not_after = now + 1, .tz = 480 };
+	uint8_t raw[10], h[32];
+	char norm[17];
+	snprintf(draft.name, sizeof draft.name, "%s", c->name);
+	snprintf(draft.officer_no, sizeof draft.officer_no, "%s", c->officer_no);
+	snprintf(draft.agency, sizeof draft.agency, "%s", c->agency);
+	snprintf(draft.uscc, sizeof draft.uscc, "%s", c->uscc);
+	strcpy(draft.terminal, "any");
+	draft.roles = c->roles ? c->roles : YZF_ROLE_OFFICER;
+	if (yzf_cert_check(&draft, msg, cap))
+		return YZF_EINVAL; /* names the field */
+	randombytes_buf(raw, sizeof raw);
+	for (int i = 0; i < 16; i++) { /* 80 bits, 5 at a time */
+		int bit = 5 * i, v = 0;
+		for (int k = 0; k < 5; k++, bit++)
+			v = v << 1 | (raw[bit / 8] >> (7 - bit % 8) & 1);
+		norm[i] = b32[v];
+	}
+	norm[16] = 0;
+	snprintf(code, SYNCD_CODE_LEN + 1, "%.4s-%.4s-%.4s-%.4s", norm, norm + 4,
+		 norm + 8, norm + 12);
+	code_hash(norm, h);
+	sqlite3 *db = open_db(store_path, msg, cap);
+	if (!db)
+		return YZF_ENOTFOUND;
+	sqlite3_stmt *st = NULL;
+	int rc = YZF_OK;
+	if (sqlite3_prepare_v2(db, "INSERT INTO enroll_codes (code_hash, name, "
+			       "officer_no, agency, uscc, roles, days, created, "
+			       "expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
+			       &st, NULL) != SQLITE_OK) {
+		snprintf(msg, cap, "store: %s", sqlite3_errmsg(db));
+		rc = YZF_EIO;
+	} else {
+		sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, draft.name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, draft.officer_no, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, draft.agency, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, draft.uscc, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, draft.roles);
+		sqlite3_bind_int64(st, 7, c->days ? c->days : 365);
+		sqlite3_bind_int64(st, 8, now);
+		sqlite3_bind_int64(st, 9, now + (int64_t)(c->hours ? c->hours : 72) *
+						  3600000);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			snprintf(msg, cap, "store: %s", sqlite3_errmsg(db));
+			rc = YZF_EIO;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	sodium_memzero(norm, sizeof norm);
+	return rc;
+}
+
+/* The whole of a small file of the authority directory. */
+static char *read_file(const char *dir, const char *name, size_t *len)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *p = malloc(1 << 20);
+	*len = p ? fread(p, 1, (1 << 20) - 1, f) : 0;
+	fclose(f);
+	if (p)
+		p[*len] = 0;
+	return p;
+}
+
+int syncd_trust_handle(struct syncd_enroll *e, struct syncd_response *resp,
+		       int64_t now)
+{
+	size_t len;
+	char *trust = read_file(syncd_store_authority(e->store), "trust.ndjson",
+				&len);
+	if (!trust) {
+		syncd_answer_error(resp, 500, "internal", "trust bundle unreadable",
+				   now);
+		return YZF_OK;
+	}
+	char t[YZF_TIME_LEN + 1];
+	yzf_time_fmt(now, 480, t);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddTrueToObject(o, "ok");
+	cJSON_AddStringToObject(o, "server_time", t);
+	cJSON_AddStringToObject(o, "trust", trust);
+	char *s = cJSON_PrintUnformatted(o);
+	resp->status = 200;
+	resp->content_type = "application/json";
+	if (s)
+		yzf_buf_puts(&resp->body, s);
+	free(s);
+	cJSON_Delete(o);
+	free(trust);
+	return YZF_OK;
+}
+
+/* Append a line to the authority's issued.ndjson, durably. */
+static int append_issued(const char *dir, const struct yzf_buf *line)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/issued.ndjson", dir);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	ssize_t w = write(fd, line->p, line->len);
+	int rc = (w == (ssize_t)line->len && fsync(fd) == 0) ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
+/* Issue the certificate for a checked request; line receives it. */
+static int issue(struct syncd_enroll *e, sqlite3_stmt *row,
+		 const uint8_t feed[YZF_KEY_LEN], const char *terminal,
+		 int64_t now, struct yzf_buf *line, char *msg, size_t cap)
+{
+	struct yzf_signed_cert root, city;
+	size_t tl, kl;
+	int rc = YZF_ECERT;
+	char *trust = read_file(syncd_store_authority(e->store), "trust.ndjson",
+				&tl);
+	char *hex = read_file(syncd_store_authority(e->store), "city.sk", &kl);
+	uint8_t *sk = sodium_malloc(64);
+	const char *nl = trust ? strchr(trust, '\n') : NULL;
+	struct yzf_cert c = { .kind = YZF_CERT_FEED };
+	if (!trust || !hex || !sk || !nl ||
+	    yzf_cert_unline((uint8_t *)trust, (size_t)(nl - trust), &root, NULL) ||
+	    yzf_cert_unline((uint8_t *)nl + 1, strcspn(nl + 1, "\n"), &city, NULL) ||
+	    sodium_hex2bin(sk, 64, hex, kl, "\n", NULL, NULL) != 0) {
+		snprintf(msg, cap, "the authority directory cannot issue (trust "
+			 "bundle or city key unreadable)");
+		rc = YZF_EIO;
+		goto out;
+	}
+	randombytes_buf(c.serial, sizeof c.serial);
+	memcpy(c.issuer, city.c.key, YZF_KEY_LEN);
+	memcpy(c.key, feed, YZF_KEY_LEN);
+	snprintf(c.name, sizeof c.name, "%s", sqlite3_column_text(row, 0));
+	snprintf(c.officer_no, sizeof c.officer_no, "%s",
+		 sqlite3_column_text(row, 1));
+	snprintf(c.agency, sizeof c.agency, "%s", sqlite3_column_text(row, 2));
+	snprintf(c.uscc, sizeof c.uscc, "%s", sqlite3_column_text(row, 3));
+	snprintf(c.terminal, sizeof c.terminal, "%s", terminal);
+	c.roles = (uint32_t)sqlite3_column_int64(row, 4);
+	c.not_before = now - 10 * 60000LL; /* slack for a slow terminal clock */
+	c.not_after = now + sqlite3_column_int64(row, 5) * 86400000LL;
+	c.tz = 480;
+	/* the public key in city.sk must be the city certificate's */
+	if (memcmp(sk + 32, city.c.key, YZF_KEY_LEN) != 0) {
+		snprintf(msg, cap, "city.sk is not the key of the city "
+			 "certificate in trust.ndjson");
+		goto out;
+	}
+	if (yzf_cert_check(&c, msg, cap)) {
+		rc = YZF_EINVAL;
+		goto out;
+	}
+	rc = yzf_cert_sign_line(&c, sk, line);
+	if (!rc)
+		yzf_buf_putc(line, '\n');
+out:
+	sodium_free(sk);
+	if (hex) {
+		sodium_memzero(hex, kl);
+		free(hex);
+	}
+	free(trust);
+	return rc;
+}
+
+int syncd_enroll_handle(struct syncd_enroll *e, const struct syncd_request *req,
+			struct syncd_response *resp, int64_t now)
+{
+	char msg[400], norm[17], terminal[65];
+	uint8_t feed[YZF_KEY_LEN], h[32];
+	struct yzf_buf line = { 0 };
+	struct yzf_canon_err ce;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int status = 400;
+	const char *code = "bad_request";
+	cJSON *j = req->body ? cJSON_ParseWithLengthOpts((const char *)req->body,
+							 req->body_len, NULL, 0)
+			     : NULL;
+	const cJSON *jc = cJSON_GetObjectItemCaseSensitive(j, "code");
+	const cJSON *jr = cJSON_GetObjectItemCaseSensitive(j, "request");
+	if (!cJSON_IsString(jc) || !cJSON_IsString(jr)) {
+		snprintf(msg, sizeof msg, "body: {\"code\":..., \"request\":...} "
+			 "expected");
+		goto fail;
+	}
+	if (!normalise(jc->valuestring, norm)) {
+		snprintf(msg, sizeof msg, "code: 16 characters of the code sheet");
+		goto fail;
+	}
+	if (yzf_request_parse((const uint8_t *)jr->valuestring,
+			      strlen(jr->valuestring), feed, terminal, &ce)) {
+		snprintf(msg, sizeof msg, "request: %s (byte %zu)", ce.why, ce.off);
+		goto fail;
+	}
+	code_hash(norm, h);
+	status = 500, code = "internal";
+	if (!(db = open_db(syncd_store_path(e->store), msg, sizeof msg)))
+		goto fail;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT name, officer_no, agency, uscc, roles, "
+			       "days, expires, used FROM enroll_codes WHERE "
+			       "code_hash = ?", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(msg, sizeof msg, "store: %s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
+	status = 403, code = "forbidden";
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(msg, sizeof msg, "code: not issued by this city");
+		goto fail;
+	}
+	if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
+		snprintf(msg, sizeof msg, "code: already used");
+		goto fail;
+	}
+	if (sqlite3_column_int64(st, 6) <= now) {
+		snprintf(msg, sizeof msg, "code: expired; ask for a new one");
+		goto fail;
+	}
+	status = 500, code = "internal";
+	if (issue(e, st, feed, terminal, now, &line, msg, sizeof msg))
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	/* issued.ndjson first: the roster reloads from it, and a
+	 * certificate issued but unanswered harms no one (its key never
+	 * left the terminal, which will ask again with the unused code). */
+	if (append_issued(syncd_store_authority(e->store), &line)) {
+		snprintf(msg, sizeof msg, "issued.ndjson: %s", strerror(errno));
+		goto fail;
+	}
+	if (sqlite3_prepare_v2(db, "UPDATE enroll_codes SET used = ?, used_feed "
+			       "= ? WHERE code_hash = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_blob(st, 2, feed, YZF_KEY_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, h, 32, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_finalize(st);
+	st = NULL;
+	/* the new officer may push from now on */
+	struct syncd_roster *r = NULL;
+	if (syncd_roster_load(db, syncd_store_authority(e->store), &r, msg,
+			      sizeof msg))
+		goto fail;
+	e->swap_roster(e->lock_ctx, r);
+	size_t tl;
+	char *trust = read_file(syncd_store_authority(e->store), "trust.ndjson",
+				&tl);
+	char t[YZF_TIME_LEN + 1];
+	yzf_time_fmt(now, 480, t);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddTrueToObject(o, "ok");
+	cJSON_AddStringToObject(o, "server_time", t);
+	struct yzf_buf b = { 0 };
+	yzf_buf_puts(&b, trust ? trust : "");
+	yzf_buf_put(&b, line.p, line.len);
+	yzf_buf_putc(&b, 0);
+	cJSON_AddStringToObject(o, "bundle", b.oom ? "" : (char *)b.p);
+	char *s = cJSON_PrintUnformatted(o);
+	resp->status = 200;
+	resp->content_type = "application/json";
+	if (s)
+		yzf_buf_puts(&resp->body, s);
+	free(s);
+	free(trust);
+	cJSON_Delete(o);
+	yzf_buf_free(&b);
+	goto out;
+dberr:
+	snprintf(msg, sizeof msg, "store: %s", sqlite3_errmsg(db));
+fail:
+	syncd_answer_error(resp, status, code, msg, now);
+out:
+	sqlite3_finalize(st);
+	if (db) {
+		if (!sqlite3_get_autocommit(db))
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(db);
+	}
+	yzf_buf_free(&line);
+	cJSON_Delete(j);
+	sodium_memzero(norm, sizeof norm);
+	return resp->body.oom ? YZF_ENOMEM : YZF_OK;
+}
