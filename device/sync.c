@@ -264,6 +264,17 @@ static bool read_saved(struct cli *c, const char *name, char *out, size_t cap)
 	return out[0] != 0;
 }
 
+/* Wait before retry n: 0.25 s doubling to 8 s, with jitter so terminals
+ * cut off together do not come back together. */
+static void backoff(int n, const char *why)
+{
+	long ms = 250L << (n < 6 ? n - 1 : 5);
+	ms += rand() % (ms / 2 + 1);
+	fprintf(stderr, "yzf sync: %s; retrying in %ld ms\n", why, ms);
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
 /* Push one feed until the city holds all of it. */
 static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 		     size_t batch, int retries)
@@ -306,13 +317,19 @@ static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 				ec = EXIT_SYSTEM;
 				break;
 			}
-			/* back off: 0.25 s doubling to 8 s, with jitter */
-			long ms = 250L << (attempt < 6 ? attempt - 1 : 5);
-			ms += rand() % (ms / 2 + 1);
-			fprintf(stderr, "yzf sync: connection lost; retrying in "
-				"%ld ms\n", ms);
-			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-			nanosleep(&ts, NULL);
+			backoff(attempt, "connection lost");
+			continue;
+		}
+		if (r.status == 429 || r.status == 503) {
+			/* the city asks us to slow down or is draining */
+			if (++attempt > retries) {
+				fprintf(stderr, "yzf sync: the city is busy (HTTP "
+					"%d); %lld records wait\n", r.status,
+					(long long)(local - acked));
+				ec = EXIT_SYSTEM;
+				break;
+			}
+			backoff(attempt, "the city is busy");
 			continue;
 		}
 		attempt = 0;

@@ -39,6 +39,9 @@
 #ifndef SYNCD_DEFAULT_AUTH_SKEW
 #define SYNCD_DEFAULT_AUTH_SKEW 300     /* seconds */
 #endif
+#ifndef SYNCD_DEFAULT_PUSH_RATE
+#define SYNCD_DEFAULT_PUSH_RATE 20      /* pushes per second per feed */
+#endif
 #define SYNCD_DEFAULT_HEADER_TIMEOUT 10 /* seconds */
 #define SYNCD_DEFAULT_IDLE_TIMEOUT 60   /* seconds */
 #define SYNCD_DEFAULT_DRAIN_TIMEOUT 30  /* seconds */
@@ -49,6 +52,7 @@ struct syncd_config {
 	char authority_dir[SYNCD_PATH_MAX]; /* made by `yzf authority init` */
 	unsigned max_push_records;          /* records in one push */
 	unsigned auth_skew;                 /* s: Authorization `at` slack */
+	unsigned push_rate;                 /* pushes/s per feed (burst 2x) */
 	/* read by the network half */
 	char listen[64];                    /* numeric IPv4 or IPv6 address */
 	unsigned port;                      /* 0: any free port (tests) */

@@ -25,6 +25,15 @@ struct app {
 	pthread_rwlock_t roster_lock;
 	struct syncd_enroll enroll;
 	struct syncd_ingest in;
+	/* per-feed token buckets: a small open-addressed table, replaced
+	 * slot by slot when full (an evicted feed just starts a new bucket) */
+	pthread_mutex_t rate_mu;
+	struct bucket {
+		uint8_t feed[8];
+		int64_t at;      /* ms of the last refill */
+		int64_t milli;   /* tokens x 1000 */
+	} buckets[1024];
+	int64_t rate;            /* pushes per second */
 	int64_t skew_ms;
 	struct syncd_stats stats;
 };
@@ -115,6 +124,34 @@ static bool is(const struct syncd_request *req, const char *method,
 	       strcmp(req->path, path) == 0;
 }
 
+/* Take one push token for the feed; false when it is over its rate. */
+static bool take_token(struct app *a, const uint8_t feed[YZF_KEY_LEN],
+		       int64_t now)
+{
+	size_t n = sizeof a->buckets / sizeof a->buckets[0];
+	size_t i = ((size_t)feed[0] << 8 | feed[1]) % n;
+	bool ok;
+	pthread_mutex_lock(&a->rate_mu);
+	struct bucket *b = &a->buckets[i];
+	if (memcmp(b->feed, feed, sizeof b->feed) != 0 || b->at == 0) {
+		memcpy(b->feed, feed, sizeof b->feed);
+		b->at = now;
+		b->milli = 2000 * a->rate; /* a full burst */
+	}
+	int64_t refill = (now - b->at) * a->rate;
+	if (refill > 0) {
+		b->milli += refill;
+		if (b->milli > 2000 * a->rate)
+			b->milli = 2000 * a->rate;
+		b->at = now;
+	}
+	ok = b->milli >= 1000;
+	if (ok)
+		b->milli -= 1000;
+	pthread_mutex_unlock(&a->rate_mu);
+	return ok;
+}
+
 static void swap_roster(void *ctx, struct syncd_roster *r)
 {
 	struct app *a = ctx;
@@ -140,6 +177,10 @@ static int handle(void *ctx, const struct syncd_request *req,
 	pthread_rwlock_rdlock(&a->roster_lock);
 	if (!authenticate(a, req, now, feed, msg, sizeof msg)) {
 		syncd_answer_error(resp, 401, "unauthorized", msg, now);
+	} else if (is(req, "POST", "/v1/push") && !take_token(a, feed, now)) {
+		snprintf(msg, sizeof msg, "feed pushes faster than push_rate "
+			 "(%lld/s): back off", (long long)a->rate);
+		syncd_answer_error(resp, 429, "too_many", msg, now);
 	} else if (is(req, "POST", "/v1/push")) {
 		rc = syncd_ingest_push(&a->in, feed, req, resp);
 	} else {
@@ -180,6 +221,7 @@ static void app_free(struct app *a)
 	syncd_store_close(a->store);
 	yzf_schemas_destroy(a->schemas);
 	pthread_rwlock_destroy(&a->roster_lock);
+	pthread_mutex_destroy(&a->rate_mu);
 	free(a);
 }
 
@@ -218,6 +260,9 @@ int syncd_app_open_with(const struct syncd_config *cfg,
 		return YZF_ENOMEM;
 	}
 	pthread_rwlock_init(&a->roster_lock, NULL);
+	pthread_mutex_init(&a->rate_mu, NULL);
+	a->rate = cfg->push_rate > 0 ? (int64_t)cfg->push_rate
+				     : SYNCD_DEFAULT_PUSH_RATE;
 	atomic_init(&a->stats.records_ingested, 0);
 	atomic_init(&a->stats.records_quarantined, 0);
 	atomic_init(&a->stats.feeds_forked, 0);

@@ -114,4 +114,15 @@ expect_exit 2 "revoked officer refused" sync_to "$W/t2" --retries 0
 contains "$W/err" "refused" "the refusal is reported"
 check "server still holds only B's first record" test "$(server_count "$B")" = 1
 stop_daemon
+
+# Per-feed rate: a feed pushing faster than push_rate gets 429 and the
+# terminal backs off until everything is through.
+echo "push_rate = 1" >>"$W/syncd.ini"
+check "daemon restarts with push_rate 1" start_daemon
+append_n "$W/t1" "$A" 5 $CASE
+expect_exit 0 "throttled sync completes" sync_to "$W/t1" --batch 1 --retries 20
+contains "$W/err" "the city is busy" "the terminal backed off"
+check "server holds all 312" test "$(server_count "$A")" = 312
+check "the daemon answered 429" grep -q " 429 " "$W/syncd.log"
+stop_daemon
 done_tests

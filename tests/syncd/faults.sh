@@ -84,7 +84,7 @@ stop_proxy() {
 	sed "s/^/round $ROUND: /" "$W/fp.log" >>"$W/proxy.log"
 }
 
-server_count() { sqlite3 "$S/store.db" "SELECT count(*) FROM records WHERE feed = X'$A'"; }
+server_count() { sqlite3 -cmd ".timeout 10000" "$S/store.db" "SELECT count(*) FROM records WHERE feed = X'$A'"; }
 metric() {
 	curl -s --max-time 10 --cacert "$S/ca.crt" "https://localhost:$PORT/metrics" |
 		awk -v n="$1" '$1 == n { print $2 }'
@@ -130,8 +130,8 @@ observe() {
 	fi
 	[ "$HELD" -gt "$ACKED" ] && { LOST=$((LOST + 1)); P_LOST=$((P_LOST + 1)); }
 	if [ "$ACKED" -gt 0 ]; then
-		tid=$(sqlite3 "$T/store.db" "SELECT acked_seq || ' ' || hex(acked_id) FROM sync_state WHERE feed = X'$A'")
-		sid=$(sqlite3 "$S/store.db" "SELECT seq || ' ' || hex(id) FROM records WHERE feed = X'$A' AND seq = $ACKED")
+		tid=$(sqlite3 -cmd ".timeout 10000" "$T/store.db" "SELECT acked_seq || ' ' || hex(acked_id) FROM sync_state WHERE feed = X'$A'")
+		sid=$(sqlite3 -cmd ".timeout 10000" "$S/store.db" "SELECT seq || ' ' || hex(id) FROM records WHERE feed = X'$A' AND seq = $ACKED")
 		if [ "$tid" != "$sid" ]; then
 			bad "round $ROUND: acknowledged head '$tid' is not the server's record '$sid'"
 			P_VIOL=$((P_VIOL + 1))
@@ -238,16 +238,16 @@ phase "4 mixed+retries" mixed 16384 3 50 10 6 0 20
 # Everything is at the city: compare the two stores.
 "$YZF" --home "$T" sync --status >"$W/status"
 contains "$W/status" " 0 waiting" "nothing waits at the end"
-sqlite3 "$T/store.db" "SELECT seq, hex(id) FROM records WHERE feed = X'$A' ORDER BY seq" >"$W/terminal.ids"
-sqlite3 "$S/store.db" "SELECT seq, hex(id) FROM records WHERE feed = X'$A' ORDER BY seq" >"$W/server.ids"
+sqlite3 -cmd ".timeout 10000" "$T/store.db" "SELECT seq, hex(id) FROM records WHERE feed = X'$A' ORDER BY seq" >"$W/terminal.ids"
+sqlite3 -cmd ".timeout 10000" "$S/store.db" "SELECT seq, hex(id) FROM records WHERE feed = X'$A' ORDER BY seq" >"$W/server.ids"
 N=$(wc -l <"$W/terminal.ids")
 check "terminal holds records 1..$N" test "$(awk -F'|' '$1 != NR' "$W/terminal.ids" | wc -l)" = 0
 check "server holds exactly the terminal's $N records (seqs and ids)" cmp -s "$W/terminal.ids" "$W/server.ids"
 [ "$(wc -l <"$W/server.ids")" = "$N" ] ||
 	echo "server holds $(wc -l <"$W/server.ids") records, the terminal $N" >&2
-check "no seq twice on the server" test "$(sqlite3 "$S/store.db" "SELECT count(*) - count(DISTINCT seq) FROM records WHERE feed = X'$A'")" = 0
-check "server head is the terminal's head" test "$(sqlite3 "$S/store.db" "SELECT head_seq || hex(head_id) FROM feeds WHERE feed = X'$A'")" = "$(tail -1 "$W/terminal.ids" | tr -d ' |')"
-check "quarantine is empty" test "$(sqlite3 "$S/store.db" 'SELECT count(*) FROM quarantine')" = 0
+check "no seq twice on the server" test "$(sqlite3 -cmd ".timeout 10000" "$S/store.db" "SELECT count(*) - count(DISTINCT seq) FROM records WHERE feed = X'$A'")" = 0
+check "server head is the terminal's head" test "$(sqlite3 -cmd ".timeout 10000" "$S/store.db" "SELECT head_seq || hex(head_id) FROM feeds WHERE feed = X'$A'")" = "$(tail -1 "$W/terminal.ids" | tr -d ' |')"
+check "quarantine is empty" test "$(sqlite3 -cmd ".timeout 10000" "$S/store.db" 'SELECT count(*) FROM quarantine')" = 0
 expect_exit 0 "terminal chain verifies" "$YZF" --home "$T" verify
 
 # The daemon is healthy and counted every record once.
