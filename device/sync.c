@@ -354,6 +354,58 @@ static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 	return ec;
 }
 
+/* Bring in the other officers' records of the cases this feed works on. */
+static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32])
+{
+	char hex[65], auth[YZF_AUTH_MAX];
+	struct resp r = { 0 };
+	struct yzf_buf body = { 0 };
+	struct yzf_pull_cursor cur = { 0 };
+	int64_t stored = 0, held = 0, bad = 0;
+	int ec = EXIT_OK;
+	cli_hex(feed, YZF_KEY_LEN, hex);
+	do {
+		struct yzf_import_report rep;
+		yzf_buf_reset(&body);
+		int rc = yzf_sync_pull_body(c->y, feed, &cur, &body);
+		if (!rc)
+			rc = yzf_sync_auth(c->y, feed, "POST", "/v1/pull", body.p,
+					   body.len, auth);
+		if (rc) {
+			ec = cli_fail(c, rc, "sync pull");
+			break;
+		}
+		if ((!cn->open && conn_open(cn)) ||
+		    request(cn, "POST", "/v1/pull", auth, "application/json",
+			    body.p, body.len, &r)) {
+			conn_close(cn);
+			fprintf(stderr, "yzf sync: pull cut off; the next sync "
+				"resumes it\n");
+			ec = EXIT_SYSTEM;
+			break;
+		}
+		rc = yzf_sync_pull_answer(c->y, r.status, r.body.p, r.body.len,
+					  &rep, &cur);
+		if (rc) {
+			ec = cli_fail(c, rc, "sync pull");
+			break;
+		}
+		stored += rep.stored;
+		held += rep.duplicates;
+		bad += rep.quarantined;
+		if (rep.quarantined)
+			fprintf(stderr, "yzf sync: pulled records quarantined: "
+				"%s\n", rep.first_problem);
+	} while (cur.set);
+	if (ec == EXIT_OK)
+		printf("feed %.16s: shared cases: %lld new records from other "
+		       "officers, %lld already held%s\n", hex, (long long)stored,
+		       (long long)held, bad ? ", some quarantined" : "");
+	yzf_buf_free(&r.body);
+	yzf_buf_free(&body);
+	return ec ? ec : bad ? EXIT_VERIFY : EXIT_OK;
+}
+
 int cmd_sync(struct cli *c)
 {
 	const char *server = cli_opt(c, "server"), *ca = cli_opt(c, "ca"),
@@ -417,6 +469,8 @@ int cmd_sync(struct cli *c)
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	for (size_t i = 0; i < n && ec == EXIT_OK; i++)
 		ec = push_feed(c, &cn, feeds[i], batch ? batch : 500, retries);
+	for (size_t i = 0; i < n && ec == EXIT_OK && !cli_flag(c, "push-only"); i++)
+		ec = pull_feed(c, &cn, feeds[i]);
 	conn_free(&cn);
 	return ec;
 }

@@ -165,8 +165,29 @@ static int stored_id(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	return rc;
 }
 
+/* Whether the store's own officers append to the feed. */
+static bool is_local(struct yzf *y, const uint8_t feed[YZF_KEY_LEN])
+{
+	sqlite3_stmt *st;
+	bool local = false;
+	if (sqlite3_prepare_v2(y->db, "SELECT local FROM feeds WHERE feed = ?", -1,
+			       &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
+		local = sqlite3_step(st) == SQLITE_ROW &&
+			sqlite3_column_int(st, 0) == 1;
+		sqlite3_finalize(st);
+	}
+	return local;
+}
+
+/* sparse: records of another officer's feed pulled for a shared case come
+ * without the rest of that feed. Each is checked on its own (signature,
+ * schema, certificate) and stored where it stands; the chain is checked
+ * wherever neighbours are held, and the feed is marked sparse so verify
+ * does not count the gaps as removals. A terminal's own feeds are never
+ * filled in this way. */
 static int import_record(struct yzf *y, const uint8_t *line, size_t len,
-			 struct yzf_import_report *r)
+			 bool sparse, struct yzf_import_report *r)
 {
 	const uint8_t *b;
 	size_t n;
@@ -213,6 +234,13 @@ static int import_record(struct yzf *y, const uint8_t *line, size_t len,
 			r->duplicates++;
 			return YZF_OK;
 		}
+		if (rc == YZF_ENOTFOUND && sparse && !is_local(y, rec.feed)) {
+			/* a gap of a sparse feed, filled: the head stays */
+			rc = yzf_store_row(y, &rec, b, n, sig, id);
+			if (!rc)
+				r->stored++;
+			return rc;
+		}
 		/* Same feed and seq, different record: a fork. Both kept,
 		 * the feed flagged (Measures art. 62: tampering must show). */
 		r->forks++;
@@ -226,24 +254,34 @@ static int import_record(struct yzf *y, const uint8_t *line, size_t len,
 			rc = yzf_fail_db(y, "flag fork");
 		return rc;
 	}
-	if (rec.seq != head + 1) {
+	if (rec.seq == head + 1 && memcmp(rec.prev, head_id, YZF_ID_LEN) != 0)
+		return quarantine(y, rec.feed, rec.seq, "prev does not link to "
+				  "the stored head", line, len, r);
+	if (rec.seq != head + 1 && (!sparse || is_local(y, rec.feed))) {
 		snprintf(why, sizeof why, "gap: expected seq %lld", (long long)
 			 (head + 1));
 		return quarantine(y, rec.feed, rec.seq, why, line, len, r);
 	}
-	if (memcmp(rec.prev, head_id, YZF_ID_LEN) != 0)
-		return quarantine(y, rec.feed, rec.seq, "prev does not link to "
-				  "the stored head", line, len, r);
 	rc = yzf_store_row(y, &rec, b, n, sig, id);
 	if (!rc)
 		rc = yzf_write_head(y, rec.feed, rec.seq, id);
+	if (!rc && rec.seq != head + 1) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(y->db, "UPDATE feeds SET flags = flags | 2 "
+				       "WHERE feed = ?", -1, &st, NULL) != SQLITE_OK)
+			return yzf_fail_db(y, "flag sparse");
+		sqlite3_bind_blob(st, 1, rec.feed, YZF_KEY_LEN, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? YZF_OK
+						     : yzf_fail_db(y, "flag sparse");
+		sqlite3_finalize(st);
+	}
 	if (!rc)
 		r->stored++;
 	return rc;
 }
 
-int yzf_import(struct yzf *y, const uint8_t *data, size_t len,
-	       struct yzf_import_report *r)
+int yzf_import_lines(struct yzf *y, const uint8_t *data, size_t len,
+		     bool sparse, struct yzf_import_report *r)
 {
 	memset(r, 0, sizeof *r);
 	int rc = yzf_need_dk(y);
@@ -263,7 +301,7 @@ int yzf_import(struct yzf *y, const uint8_t *data, size_t len,
 			if (n > 8 && memcmp(line, "{\"cert\":", 8) == 0)
 				rc = import_cert(y, line, n, r);
 			else if (n > 7 && memcmp(line, "{\"rec\":", 7) == 0)
-				rc = import_record(y, line, n, r);
+				rc = import_record(y, line, n, sparse, r);
 			else
 				rc = quarantine(y, NULL, 0, "line is neither a "
 						"certificate nor a record", line,
@@ -275,4 +313,10 @@ int yzf_import(struct yzf *y, const uint8_t *data, size_t len,
 		return yzf_commit(y);
 	yzf_rollback(y);
 	return rc;
+}
+
+int yzf_import(struct yzf *y, const uint8_t *data, size_t len,
+	       struct yzf_import_report *r)
+{
+	return yzf_import_lines(y, data, len, false, r);
 }

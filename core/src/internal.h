@@ -115,6 +115,11 @@ int yzf_read_head(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 int yzf_write_head(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t seq,
 		   const uint8_t id[YZF_ID_LEN]);
 
+/* Import exchange lines (yzf_import); sparse accepts records of feeds the
+ * store does not append to without the rest of their feed (pull). */
+int yzf_import_lines(struct yzf *y, const uint8_t *data, size_t len,
+		     bool sparse, struct yzf_import_report *r);
+
 /* Certificates held by the store, by serial or by feed. line receives the
  * stored line; sc points into it. */
 int yzf_cert_load(struct yzf *y, const char *sql_where_key, const void *key,

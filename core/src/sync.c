@@ -213,3 +213,71 @@ int yzf_sync_state(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		rc = acked_head(y, feed, acked, id);
 	return rc;
 }
+
+int yzf_sync_pull_body(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+		       const struct yzf_pull_cursor *after, struct yzf_buf *out)
+{
+	sqlite3_stmt *st;
+	char fh[2 * YZF_KEY_LEN + 1];
+	if (sqlite3_prepare_v2(y->db, "SELECT case_id FROM records WHERE feed = ? "
+			       "AND case_id IS NOT NULL GROUP BY case_id ORDER BY "
+			       "max(seq) DESC LIMIT 64", -1, &st, NULL) != SQLITE_OK)
+		return yzf_fail_db(y, "pull");
+	sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
+	yzf_buf_puts(out, "{\"cases\":[");
+	for (int i = 0; sqlite3_step(st) == SQLITE_ROW; i++) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+		if (i)
+			yzf_buf_putc(out, ',');
+		/* case ids are checked at append: [A-Za-z0-9._:-] */
+		yzf_canon_put_str(out, c ? c : "", c ? strlen(c) : 0);
+	}
+	sqlite3_finalize(st);
+	yzf_buf_puts(out, "],\"after\":");
+	if (after && after->set) {
+		yzf_hex(after->feed, YZF_KEY_LEN, fh);
+		yzf_buf_puts(out, "{\"feed\":\"");
+		yzf_buf_puts(out, fh);
+		yzf_buf_puts(out, "\",\"seq\":");
+		yzf_canon_put_int(out, after->seq);
+		yzf_buf_putc(out, '}');
+	} else {
+		yzf_buf_puts(out, "null");
+	}
+	yzf_buf_putc(out, '}');
+	return out->oom ? yzf_fail(y, YZF_ENOMEM, "out of memory") : YZF_OK;
+}
+
+int yzf_sync_pull_answer(struct yzf *y, int status, const uint8_t *body,
+			 size_t len, struct yzf_import_report *r,
+			 struct yzf_pull_cursor *next)
+{
+	memset(r, 0, sizeof *r);
+	memset(next, 0, sizeof *next);
+	cJSON *j = cJSON_ParseWithLengthOpts((const char *)body, len, NULL, 0);
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+	const cJSON *lines = cJSON_GetObjectItemCaseSensitive(j, "lines");
+	const cJSON *nx = cJSON_GetObjectItemCaseSensitive(j, "next");
+	int rc;
+	if (status != 200 || !cJSON_IsString(lines)) {
+		rc = yzf_fail(y, YZF_EINVAL, "server refused the pull (HTTP %d): "
+			      "%.300s", status,
+			      cJSON_IsString(m) ? m->valuestring : "no JSON answer");
+		goto out;
+	}
+	if (cJSON_IsObject(nx)) {
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(nx, "feed");
+		const cJSON *q = cJSON_GetObjectItemCaseSensitive(nx, "seq");
+		next->set = cJSON_IsString(f) && cJSON_IsNumber(q) &&
+			    yzf_unhex(f->valuestring, strlen(f->valuestring),
+				      next->feed, YZF_KEY_LEN);
+		next->seq = next->set ? (int64_t)q->valuedouble : 0;
+	}
+	rc = yzf_need_dk(y);
+	if (!rc)
+		rc = yzf_import_lines(y, (const uint8_t *)lines->valuestring,
+				      strlen(lines->valuestring), true, r);
+out:
+	cJSON_Delete(j);
+	return rc;
+}

@@ -43,7 +43,8 @@ static bool col_blob(sqlite3_stmt *st, int i, const uint8_t *want, int n)
 static bool check_row(struct yzf *y, sqlite3_stmt *st,
 		      const uint8_t feed[YZF_KEY_LEN], int64_t want,
 		      uint8_t prev[YZF_ID_LEN], const struct yzf_cert *cert,
-		      struct yzf_buf *pt, struct yzf_verify_report *r)
+		      bool sparse, struct yzf_buf *pt,
+		      struct yzf_verify_report *r)
 {
 	struct yzf_record rec;
 	struct yzf_canon_err e;
@@ -54,7 +55,10 @@ static bool check_row(struct yzf *y, sqlite3_stmt *st,
 	if (sqlite3_column_type(st, 0) != SQLITE_INTEGER)
 		return bad(r, want, YZF_V_UNREADABLE, "row after seq %lld: seq "
 			   "column is not an integer", (long long)(want - 1)), false;
-	if (seq != want)
+	/* a sparse feed (another officer's records of a shared case) has
+	 * gaps by design: the chain is checked where neighbours are held */
+	bool linked = seq == want;
+	if (seq != want && !(sparse && seq > want))
 		return bad(r, want, YZF_V_MISSING, "seq %lld is missing (the next "
 			   "stored record is seq %lld): record removed",
 			   (long long)want, (long long)seq), false;
@@ -85,7 +89,7 @@ static bool check_row(struct yzf *y, sqlite3_stmt *st,
 		return bad(r, seq, YZF_V_SIGNATURE, "seq %lld: signature does "
 			   "not verify under the feed key (changed signature, "
 			   "or signed by another key)", (long long)seq), false;
-	if (memcmp(rec.prev, prev, YZF_ID_LEN) != 0)
+	if (linked && memcmp(rec.prev, prev, YZF_ID_LEN) != 0)
 		return bad(r, seq, YZF_V_LINK, "seq %lld: prev does not link to "
 			   "the id of seq %lld: record inserted or replaced",
 			   (long long)seq, (long long)(seq - 1)), false;
@@ -146,6 +150,19 @@ int yzf_verify_feed(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	if (rc == YZF_ENOTFOUND && strncmp(y->err, "feed not held", 13) == 0)
 		return rc;
 	bool have_cert = rc == YZF_OK;
+	bool sparse = false;
+	/* never for the terminal's own feeds, whatever the flags say: a
+	 * removed record of an officer's own feed must always show */
+	if (sqlite3_prepare_v2(y->db, "SELECT flags FROM feeds WHERE feed = ?1 "
+			       "AND local = 0 AND NOT EXISTS (SELECT 1 FROM "
+			       "keyslots WHERE feed = ?1)", -1,
+			       &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
+		sparse = sqlite3_step(st) == SQLITE_ROW &&
+			 (sqlite3_column_int64(st, 0) & 2);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
 	if (sqlite3_prepare_v2(y->db, "SELECT seq, id, NULL, type, case_id, at, "
 			       "NULL, sig, nonce, ct FROM records WHERE feed = ? "
 			       "ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
@@ -157,10 +174,10 @@ int yzf_verify_feed(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	int s;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!check_row(y, st, feed, want, prev, have_cert ? &sc.c : NULL,
-			       &pt, r))
+			       sparse, &pt, r))
 			goto out;
 		r->records++;
-		want++;
+		want = sqlite3_column_int64(st, 0) + 1;
 	}
 	if (s != SQLITE_DONE) {
 		bad(r, want, YZF_V_UNREADABLE, "seq %lld: the store cannot be "

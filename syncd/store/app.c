@@ -13,6 +13,7 @@
 #include "embedded.h"
 #include "enroll.h"
 #include "ingest.h"
+#include "pull.h"
 #include "schema.h"
 
 #define HTTP_DOMAIN "yzf-http-v1"
@@ -183,6 +184,8 @@ static int handle(void *ctx, const struct syncd_request *req,
 		syncd_answer_error(resp, 429, "too_many", msg, now);
 	} else if (is(req, "POST", "/v1/push")) {
 		rc = syncd_ingest_push(&a->in, feed, req, resp);
+	} else if (is(req, "POST", "/v1/pull")) {
+		rc = syncd_pull_handle(a->store, feed, req, resp, now);
 	} else {
 		snprintf(msg, sizeof msg, "no such endpoint: %.16s %.200s",
 			 req->method ? req->method : "",

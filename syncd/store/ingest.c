@@ -122,6 +122,7 @@ static int check_record(const struct syncd_ingest *in,
 				      sizeof msg))
 		return refuse(j, it, "%s", msg);
 	memcpy(it->prev, rec.prev, YZF_ID_LEN);
+	memcpy(it->case_id, rec.case_id, sizeof it->case_id);
 	yzf_record_id(it->bytes, it->len, it->sig, it->id);
 	it->kind = ITEM_RECORD;
 	return YZF_OK;

@@ -33,7 +33,7 @@ static const char *const sql_of[ST_COUNT] = {
 		    "DESC LIMIT 1",
 	[ST_ID_AT] = "SELECT id FROM records WHERE feed = ? AND seq = ?",
 	[ST_INSERT] = "INSERT INTO records (feed, seq, id, bytes, sig, "
-		      "received) VALUES (?, ?, ?, ?, ?, ?)",
+		      "received, case_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[ST_SET_HEAD] = "UPDATE feeds SET head_seq = ?, head_id = ? WHERE "
 			"feed = ?",
 	[ST_QUARANTINE] = "INSERT INTO quarantine (received, feed, seq, "
@@ -472,6 +472,10 @@ static int append(struct syncd_store *s, struct push_job *j,
 	sqlite3_bind_blob(st, 4, it->bytes, (int)it->len, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 5, it->sig, YZF_SIG_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, now);
+	if (it->case_id[0])
+		sqlite3_bind_text(st, 7, it->case_id, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 7);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return job_fail(s, j, "records");
 	it->outcome = OUT_STORED;

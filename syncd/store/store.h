@@ -60,6 +60,7 @@ struct push_item {
 	uint8_t sig[YZF_SIG_LEN];
 	uint8_t id[YZF_ID_LEN];
 	uint8_t prev[YZF_ID_LEN];
+	char case_id[YZF_CASE_MAX]; /* "" when it names no case */
 	/* set by the writer */
 	int outcome;                /* enum push_outcome */
 	size_t reason;              /* offset of a NUL-terminated reason in

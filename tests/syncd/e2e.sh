@@ -53,14 +53,26 @@ expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
 expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
 check "server holds A's 4 records" test "$(server_count "$A")" = 4
 check "server holds B's record" test "$(server_count "$B")" = 1
+contains "$W/out" "4 new records from other officers" "terminal 2 pulled A's records of the case"
+# Two officers on one inspection see each other's records.
+echo '{"text":"另案"}' | "$YZF" --home "$W/t1" append note --case C-E2E-OTHER >/dev/null
+expect_exit 0 "terminal 1 syncs again" sync_to "$W/t1"
+contains "$W/out" "1 new records from other officers" "terminal 1 pulled B's note"
+expect_exit 0 "the case on terminal 1" "$YZF" --home "$W/t1" log --case $CASE
+check "both officers' records of the case on terminal 1" test "$(wc -l <"$W/out")" = 5
+expect_exit 0 "terminal 1 verifies B's records too" "$YZF" --home "$W/t1" verify
+contains "$W/out" "ok, 1 records" "B's sparse feed verifies"
+expect_exit 0 "terminal 2 syncs again" sync_to "$W/t2"
+contains "$W/out" "0 new records from other officers, 4 already held" "A's other case stays private"
+check "A's other case not on terminal 2" test "$(sqlite3 "$W/t2/store.db" "SELECT count(*) FROM records WHERE case_id = 'C-E2E-OTHER'")" = 0
 expect_exit 0 "status" "$YZF" --home "$W/t1" sync --status
-contains "$W/out" "4 records, 4 acknowledged by the city, 0 waiting" "nothing waits"
+contains "$W/out" "5 records, 5 acknowledged by the city, 0 waiting" "nothing waits"
 
 # Resending is harmless; new records go on top.
 sqlite3 "$W/t1/store.db" "DELETE FROM sync_state"
 append_n "$W/t1" "$A" 2 $CASE
 expect_exit 0 "resync from scratch" sync_to "$W/t1" --batch 2
-check "server holds 6, none twice" test "$(server_count "$A")" = 6
+check "server holds 7, none twice" test "$(server_count "$A")" = 7
 check "no quarantine" test "$(sqlite3 "$S/store.db" 'SELECT count(*) FROM quarantine')" = 0
 
 # The terminal pins the city's CA: another deployment's certificate fails.
@@ -68,7 +80,7 @@ check "no quarantine" test "$(sqlite3 "$S/store.db" 'SELECT count(*) FROM quaran
 append_n "$W/t1" "$A" 1 $CASE
 expect_exit 7 "foreign CA refused" "$YZF" --home "$W/t1" sync --server "https://localhost:$PORT" --ca "$W/other/ca.crt" --retries 0
 contains "$W/err" "TLS handshake" "the handshake fails"
-check "nothing sent" test "$(server_count "$A")" = 6
+check "nothing sent" test "$(server_count "$A")" = 7
 
 # SIGKILL during ingest: every acknowledged record survives the restart.
 append_n "$W/t1" "$A" 300 $CASE
@@ -82,8 +94,8 @@ check "daemon restarts" start_daemon
 held=$(server_count "$A")
 check "acknowledged ($acked) <= held ($held)" test "$acked" -le "$held"
 expect_exit 0 "resume after the kill" sync_to "$W/t1"
-check "server holds all 307" test "$(server_count "$A")" = 307
-contains "$W/out" "307 of 307 records at the city" "progress reaches the head"
+check "server holds all 308" test "$(server_count "$A")" = 308
+contains "$W/out" "308 of 308 records at the city" "progress reaches the head"
 
 # Online enrollment: city ops make a one-time code; a fresh terminal
 # fetches the trust bundle over the pinned TLS, makes its key, enrolls.
@@ -122,7 +134,7 @@ check "daemon restarts with push_rate 1" start_daemon
 append_n "$W/t1" "$A" 5 $CASE
 expect_exit 0 "throttled sync completes" sync_to "$W/t1" --batch 1 --retries 20
 contains "$W/err" "the city is busy" "the terminal backed off"
-check "server holds all 312" test "$(server_count "$A")" = 312
+check "server holds all 313" test "$(server_count "$A")" = 313
 check "the daemon answered 429" grep -q " 429 " "$W/syncd.log"
 stop_daemon
 done_tests

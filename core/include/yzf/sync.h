@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include "canon.h"
 #include "record.h"
+#include "exchange.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,6 +57,29 @@ YZF_API int yzf_sync_push_answer(struct yzf *y,
 				 const uint8_t feed[YZF_KEY_LEN], int status,
 				 const uint8_t *body, size_t len,
 				 struct yzf_sync_result *r);
+
+/* Where a pull left off when the answer was cut at its limit. */
+struct yzf_pull_cursor {
+	bool set;
+	uint8_t feed[YZF_KEY_LEN];
+	int64_t seq;
+};
+
+/* The body of a pull for the cases the feed's officer works on (the cases
+ * its records name, most recent first, up to 64), from cursor after (may
+ * be NULL). */
+YZF_API int yzf_sync_pull_body(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+			       const struct yzf_pull_cursor *after,
+			       struct yzf_buf *out);
+
+/* Apply a pull answer: other officers' records of the shared cases are
+ * verified one by one and stored (their feeds marked sparse), or
+ * quarantined with the reason; r says what happened to each line. next is
+ * set when the server has more. Needs the data key. */
+YZF_API int yzf_sync_pull_answer(struct yzf *y, int status,
+				 const uint8_t *body, size_t len,
+				 struct yzf_import_report *r,
+				 struct yzf_pull_cursor *next);
 
 /* The feed's local head and the server's acknowledged head. */
 YZF_API int yzf_sync_state(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],

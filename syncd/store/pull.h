@@ -1,0 +1,20 @@
+/* pull.h — POST /v1/pull: the records of other feeds for the cases a feed
+ * works on (schemas/sync.md, "Pull"). Read-only: it opens its own
+ * connection to the store per request, beside the writer's. */
+#ifndef YZF_SYNCD_PULL_H
+#define YZF_SYNCD_PULL_H
+
+#include <stdint.h>
+#include <yzf/record.h>
+
+#include "api.h"
+#include "store.h"
+
+#define SYNCD_PULL_MAX_CASES 64
+#define SYNCD_PULL_MAX_RECORDS 1000
+
+int syncd_pull_handle(struct syncd_store *s, const uint8_t feed[YZF_KEY_LEN],
+		      const struct syncd_request *req,
+		      struct syncd_response *resp, int64_t now);
+
+#endif
