@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "check.h"
 #include "yzf/yzf.h"
 #include "yzf_port_sim.h"
@@ -90,6 +92,117 @@ static void enroll(struct yzf *y, const char *pin, const char *no,
 	CHECK(memcmp(got, feed, 32) == 0);
 	yzf_buf_free(&req);
 	yzf_buf_free(&bundle);
+}
+
+/* Keep the lines of an export that are certificates or records with the
+ * given seqs, as a pull answer would carry them. */
+static void pick(const struct yzf_buf *ex, const int *seqs, size_t n,
+		 struct yzf_buf *out, bool damage)
+{
+	size_t s = 0;
+	while (s < ex->len) {
+		size_t e = s;
+		while (e < ex->len && ex->p[e] != '\n')
+			e++;
+		bool keep = memcmp(ex->p + s, "{\"cert\":", 8) == 0;
+		for (size_t i = 0; i < n && !keep; i++) {
+			char want[32];
+			int wl = snprintf(want, sizeof want, "\"seq\":%d,", seqs[i]);
+			for (size_t k = s; k + (size_t)wl <= e && !keep; k++)
+				keep = memcmp(ex->p + k, want, (size_t)wl) == 0;
+		}
+		if (keep) {
+			size_t at = out->len;
+			yzf_buf_put(out, ex->p + s, e - s + 1);
+			/* change one byte of the last record's body */
+			if (damage && ex->p[s + 2] == 'r')
+				out->p[at + (e - s) - 150] ^= 1;
+		}
+		s = e + 1;
+	}
+	yzf_buf_putc(out, 0);
+}
+
+/* Another officer's records of a shared case arrive without the rest of
+ * their feed: stored, verified record by record; a damaged one is
+ * quarantined; a terminal's own feed is never filled this way. */
+static void test_sparse(const struct yzf_buf *ex, const uint8_t a[32],
+			const struct yzf_config *base)
+{
+	struct yzf_port *p;
+	struct yzf *y = open_at("t4", &p, &sim);
+	struct yzf_config cfg = *base;
+	struct yzf_buf req = { 0 }, bundle = { 0 }, lines = { 0 };
+	struct yzf_import_report r;
+	struct yzf_pull_cursor next;
+	struct yzf_verify_report v;
+	uint8_t w[32];
+	strcpy(cfg.terminal, "GZ-T-4");
+	CHECK_EQ_INT(yzf_init(y, &cfg, trust.p, trust.len), YZF_OK);
+	CHECK_EQ_INT(yzf_enroll_request(y, "111222", 6, &req, w), YZF_OK);
+	issue(&req, "44010020230044", NULL, city_sk, &bundle);
+	CHECK_EQ_INT(yzf_enroll_complete(y, bundle.p, bundle.len, w), YZF_OK);
+	CHECK_EQ_INT(yzf_login(y, w, "111222", 6), YZF_OK);
+
+	const int some[] = { 7, 3, 20 };
+	pick(ex, some, 3, &lines, false);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddTrueToObject(o, "ok");
+	cJSON_AddStringToObject(o, "lines", (char *)lines.p);
+	cJSON_AddNullToObject(o, "next");
+	char *txt = cJSON_PrintUnformatted(o);
+	CHECK_EQ_INT(yzf_sync_pull_answer(y, 200, (uint8_t *)txt, strlen(txt), &r,
+					  &next), YZF_OK);
+	CHECK_EQ_INT(r.stored, 3);
+	CHECK_EQ_INT(r.quarantined, 0);
+	CHECK(!next.set);
+	CHECK_EQ_INT(yzf_verify_feed(y, a, &v), YZF_OK);
+	CHECK(v.ok);
+	CHECK_EQ_INT(v.records, 3);
+	/* the same again: held; a neighbour fills a gap and links */
+	CHECK_EQ_INT(yzf_sync_pull_answer(y, 200, (uint8_t *)txt, strlen(txt), &r,
+					  &next), YZF_OK);
+	CHECK_EQ_INT(r.duplicates, 3);
+	free(txt);
+	cJSON_Delete(o);
+	yzf_buf_reset(&lines);
+	const int more[] = { 8 };
+	pick(ex, more, 1, &lines, true);
+	o = cJSON_CreateObject();
+	cJSON_AddTrueToObject(o, "ok");
+	cJSON_AddStringToObject(o, "lines", (char *)lines.p);
+	txt = cJSON_PrintUnformatted(o);
+	CHECK_EQ_INT(yzf_sync_pull_answer(y, 200, (uint8_t *)txt, strlen(txt), &r,
+					  &next), YZF_OK);
+	CHECK_EQ_INT(r.stored, 0);
+	CHECK_EQ_INT(r.quarantined, 1);
+	CHECK_HAS(r.first_problem, "signature");
+	free(txt);
+	cJSON_Delete(o);
+	yzf_buf_reset(&lines);
+	const int eight[] = { 8 };
+	pick(ex, eight, 1, &lines, false);
+	o = cJSON_CreateObject();
+	cJSON_AddTrueToObject(o, "ok");
+	cJSON_AddStringToObject(o, "lines", (char *)lines.p);
+	txt = cJSON_PrintUnformatted(o);
+	CHECK_EQ_INT(yzf_sync_pull_answer(y, 200, (uint8_t *)txt, strlen(txt), &r,
+					  &next), YZF_OK);
+	CHECK_EQ_INT(r.stored, 1);
+	CHECK_EQ_INT(yzf_verify_feed(y, a, &v), YZF_OK);
+	CHECK(v.ok && v.records == 4);
+	free(txt);
+	cJSON_Delete(o);
+	/* a refusal and junk */
+	const char *e = "{\"ok\":false,\"error\":\"bad_request\",\"message\":\"cases[0]\"}";
+	CHECK_EQ_INT(yzf_sync_pull_answer(y, 400, (uint8_t *)e, strlen(e), &r,
+					  &next), YZF_EINVAL);
+	CHECK_HAS(yzf_errmsg(y), "cases[0]");
+	yzf_close(y);
+	yzf_port_sim_destroy(p);
+	yzf_buf_free(&req);
+	yzf_buf_free(&bundle);
+	yzf_buf_free(&lines);
 }
 
 static void test_terminal(void)
@@ -224,6 +337,7 @@ static void test_terminal(void)
 	CHECK_EQ_INT(ir.duplicates, 50);
 	yzf_close(y2);
 	yzf_port_sim_destroy(p2);
+	test_sparse(&ex, a, &cfg);
 	yzf_buf_free(&ex);
 
 	/* wipe: nobody logs in, the records stay, the city opens them */
