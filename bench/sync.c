@@ -57,6 +57,7 @@
 #define IO_TIMEOUT_MS 60000      /* any single read or write */
 #define THREAD_STACK (256 * 1024)
 #define OPENERS 4                /* threads opening the held connections */
+#define ALONE 50                 /* pushes timed alone, the latency baseline */
 #define AUTH_CAP 256
 #define HTTP_DOMAIN "yzf-http-v1"
 #define USCC "11440106MB2C492807"
@@ -383,9 +384,13 @@ static int make_feed(long fi, long n)
 
 static atomic_long gen_next;
 
+/* Terminals share R; each pusher has P pushes, the first also the ALONE
+ * pushes of the latency baseline. */
 static long feed_records(long fi)
 {
-	if (fi >= o.terminals)
+	if (fi == o.terminals)
+		return (o.pushes + ALONE) * o.batch;
+	if (fi > o.terminals)
 		return o.pushes * o.batch;
 	return o.records / o.terminals + (fi < o.records % o.terminals);
 }
@@ -954,6 +959,7 @@ struct term {
 	struct feed *f;
 	struct conn *c;        /* a held connection, or NULL: own */
 	pthread_barrier_t *start;
+	long k0, k1;           /* pushes [k0, k1) of the feed; k1 0: all */
 	double *lat;           /* one per push */
 	long nlat;
 	int rc;
@@ -973,7 +979,8 @@ static void *term_main(void *arg)
 	if (t->start)
 		pthread_barrier_wait(t->start);
 	t->rc = ready ? 0 : -1;
-	for (long k = 0; ready && k < t->f->npush; k++) {
+	long end = t->k1 ? t->k1 : t->f->npush;
+	for (long k = t->k0; ready && k < end; k++) {
 		double ms;
 		if ((t->rc = push(c, t->f, k, &r, &ms)) != 0)
 			break;
@@ -1285,6 +1292,19 @@ static int run(void)
 		if (!pt[i].lat)
 			return -1;
 	}
+	/* the baseline: the first pusher's connection, pushing alone */
+	struct term alone = { .c = o.pushers ? pt[0].c : NULL,
+			      .k1 = ALONE, .lat = malloc(ALONE * sizeof(double)) };
+	long n0 = 0;
+	double *lat0 = NULL;
+	if (o.pushers) {
+		alone.f = pt[0].f;
+		pt[0].k0 = ALONE;
+		if (!alone.lat)
+			return -1;
+		run_terms(&alone, 1, false, NULL);
+		lat0 = gather(&alone, 1, &n0);
+	}
 	double el3 = run_terms(pt, o.pushers, true, NULL);
 	long n3;
 	double *lat3 = gather(pt, o.pushers, &n3);
@@ -1378,10 +1398,12 @@ static int run(void)
 	row(what, (double)alive, NAN, goal, alive >= o.conns);
 	snprintf(what, sizeof what, "3. push p50 ms (%ld pushing, %ld held)",
 		 o.pushers, alive);
-	row(what, pct(lat3, n3, 0.5), NAN, "-", -1);
+	row(what, pct(lat3, n3, 0.5), pct(lat0, n0, 0.5), "-", -1);
 	snprintf(what, sizeof what, "   push p99 ms (%ld pushing, %ld held)",
 		 o.pushers, alive);
-	row(what, pct(lat3, n3, 0.99), NAN, "-", -1);
+	row(what, pct(lat3, n3, 0.99), pct(lat0, n0, 0.99), "-", -1);
+	printf("   baseline: the same pushes one at a time (%ld, one "
+	       "connection among the held)\n", n0);
 	snprintf(what, sizeof what, "   push p50 ms (%ld terminals, during 1.)",
 		 o.terminals);
 	row(what, pct(lat1, n1, 0.5), NAN, "-", -1);
@@ -1402,6 +1424,8 @@ static int run(void)
 		free(pt[i].lat);
 	free(tt);
 	free(pt);
+	free(lat0);
+	free(alone.lat);
 	free(lat1);
 	free(lat3);
 	free(held);

@@ -54,4 +54,5 @@ void cli_time(int64_t ms, int32_t tz, char out[32]);
 int cmd_authority(struct cli *c);
 int cmd_sync(struct cli *c);
 int cmd_enroll_online(struct cli *c);
+int cmd_blob(struct cli *c);
 #endif

@@ -36,6 +36,7 @@ static const char usage[] =
 "  sync --server https://HOST:PORT --ca FILE [--feed HEX|--officer NO]\n"
 "       [--batch N] [--retries N]   push logged-in officers' feeds to the city\n"
 "  sync --status                    what the city holds and what waits\n"
+"  blob push FILE...                upload evidence files by hash, resuming\n"
 "\n"
 "City authority (keys in --dir):\n"
 "  authority init --dir D --root-name N --city-name N --region CODE [--years N]\n"
@@ -678,7 +679,7 @@ int main(int argc, char **argv)
 		{ "export", cmd_export }, { "import", cmd_import },
 		{ "status", cmd_status }, { "wipe", cmd_wipe },
 		{ "types", cmd_types }, { "authority", cmd_authority },
-		{ "sync", cmd_sync },
+		{ "sync", cmd_sync }, { "blob", cmd_blob },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

@@ -609,3 +609,139 @@ out:
 	yzf_buf_free(&body);
 	return ec;
 }
+
+/* The "have" and "complete" of a blob answer. */
+static bool blob_state(const struct resp *r, uint64_t *have, bool *complete)
+{
+	cJSON *j = cJSON_ParseWithLengthOpts((const char *)r->body.p, r->body.len,
+					     NULL, 0);
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "have");
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "complete");
+	bool ok = (r->status == 200 || r->status == 409) && cJSON_IsNumber(h);
+	if (ok) {
+		*have = (uint64_t)h->valuedouble;
+		*complete = cJSON_IsTrue(c);
+	} else {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+		fprintf(stderr, "yzf blob: the city refused (HTTP %d): %s\n",
+			r->status, cJSON_IsString(m) ? m->valuestring : "?");
+	}
+	cJSON_Delete(j);
+	return ok;
+}
+
+/* Upload one file by its hash, resuming from what the city holds. */
+static int blob_push(struct cli *c, struct conn *cn, const uint8_t feed[32],
+		     const char *file, int retries)
+{
+	uint8_t h[32], *chunk = malloc(1 << 20);
+	char hex[65], path[160], auth[YZF_AUTH_MAX];
+	crypto_generichash_state st;
+	struct resp r = { 0 };
+	FILE *f = fopen(file, "rb");
+	uint64_t size = 0, have = 0;
+	bool complete = false;
+	int ec = EXIT_OK, attempt = 0;
+	if (!f || !chunk) {
+		perror(file);
+		free(chunk);
+		if (f)
+			fclose(f);
+		return EXIT_NOTFOUND;
+	}
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	size_t n;
+	while ((n = fread(chunk, 1, 1 << 20, f)) > 0) {
+		crypto_generichash_update(&st, chunk, n);
+		size += n;
+	}
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	for (bool asked = false; !complete;) {
+		int rc;
+		if (!asked) {
+			snprintf(path, sizeof path, "/v1/blobs/%s", hex);
+			rc = yzf_sync_auth(c->y, feed, "GET", path, NULL, 0, auth);
+			if (!rc && ((!cn->open && conn_open(cn)) ||
+				    request(cn, "GET", path, auth, "application/json",
+					    NULL, 0, &r)))
+				goto cut;
+		} else {
+			if (fseeko(f, (off_t)have, SEEK_SET))
+				break;
+			n = fread(chunk, 1, 1 << 20, f);
+			snprintf(path, sizeof path, "/v1/blobs/%s/%llu/%llu", hex,
+				 (unsigned long long)size, (unsigned long long)have);
+			rc = yzf_sync_auth(c->y, feed, "POST", path, chunk, n, auth);
+			if (!rc && ((!cn->open && conn_open(cn)) ||
+				    request(cn, "POST", path, auth,
+					    "application/octet-stream", chunk, n,
+					    &r)))
+				goto cut;
+		}
+		if (rc) {
+			ec = cli_fail(c, rc, "blob");
+			break;
+		}
+		if (!blob_state(&r, &have, &complete)) {
+			ec = EXIT_VERIFY;
+			break;
+		}
+		asked = true;
+		attempt = 0;
+		if (!isatty(STDOUT_FILENO) && complete)
+			printf("blob %.16s: %llu bytes at the city\n", hex,
+			       (unsigned long long)size);
+		continue;
+	cut:
+		conn_close(cn);
+		asked = false; /* ask again how much the city holds */
+		if (++attempt > retries) {
+			fprintf(stderr, "yzf blob: giving up; %llu of %llu bytes at "
+				"the city\n", (unsigned long long)have,
+				(unsigned long long)size);
+			ec = EXIT_SYSTEM;
+			break;
+		}
+		backoff(attempt, "connection lost");
+	}
+	fclose(f);
+	free(chunk);
+	yzf_buf_free(&r.body);
+	return ec;
+}
+
+int cmd_blob(struct cli *c)
+{
+	const char *sub = cli_arg(c, 0), *server = cli_opt(c, "server"),
+		   *ca = cli_opt(c, "ca"), *rs = cli_opt(c, "retries");
+	char saved_server[512], saved_ca[4200];
+	uint8_t feed[YZF_KEY_LEN];
+	struct conn cn = { 0 };
+	if (!sub || strcmp(sub, "push") != 0 || !cli_arg(c, 1)) {
+		fprintf(stderr, "yzf blob push FILE... [--server URL --ca FILE] "
+			"[--feed HEX|--officer NO]\n");
+		return EXIT_USAGE;
+	}
+	int ec = cli_open(c, false);
+	if (!ec)
+		ec = cli_feed(c, feed);
+	if (ec)
+		return ec;
+	if (!server && read_saved(c, "server", saved_server, sizeof saved_server))
+		server = saved_server;
+	snprintf(saved_ca, sizeof saved_ca, "%s/city-ca.pem", c->home);
+	if (!ca && access(saved_ca, R_OK) == 0)
+		ca = saved_ca;
+	if (!server || !ca) {
+		fprintf(stderr, "yzf blob: --server and --ca are required\n");
+		return EXIT_USAGE;
+	}
+	if ((ec = conn_setup(&cn, server, ca)))
+		return ec;
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	for (int i = 1; cli_arg(c, i) && ec == EXIT_OK; i++)
+		ec = blob_push(c, &cn, feed, cli_arg(c, i), rs ? atoi(rs) : 5);
+	conn_free(&cn);
+	return ec;
+}

@@ -11,6 +11,7 @@
 
 #include "store_app.h"
 #include "embedded.h"
+#include "blobs.h"
 #include "enroll.h"
 #include "ingest.h"
 #include "pull.h"
@@ -25,6 +26,8 @@ struct app {
 	 * swaps in a new one under the write lock. */
 	pthread_rwlock_t roster_lock;
 	struct syncd_enroll enroll;
+	struct syncd_blobs blobs;
+	bool blobs_ready;
 	struct syncd_ingest in;
 	/* per-feed token buckets: a small open-addressed table, replaced
 	 * slot by slot when full (an evicted feed just starts a new bucket) */
@@ -186,6 +189,8 @@ static int handle(void *ctx, const struct syncd_request *req,
 		rc = syncd_ingest_push(&a->in, feed, req, resp);
 	} else if (is(req, "POST", "/v1/pull")) {
 		rc = syncd_pull_handle(a->store, feed, req, resp, now);
+	} else if (req->path && strncmp(req->path, "/v1/blobs/", 10) == 0) {
+		rc = syncd_blobs_handle(&a->blobs, req, resp, now);
 	} else {
 		snprintf(msg, sizeof msg, "no such endpoint: %.16s %.200s",
 			 req->method ? req->method : "",
@@ -223,6 +228,8 @@ static void app_free(struct app *a)
 		return;
 	syncd_store_close(a->store);
 	yzf_schemas_destroy(a->schemas);
+	if (a->blobs_ready)
+		syncd_blobs_finish(&a->blobs);
 	pthread_rwlock_destroy(&a->roster_lock);
 	pthread_mutex_destroy(&a->rate_mu);
 	free(a);
@@ -277,6 +284,10 @@ int syncd_app_open_with(const struct syncd_config *cfg,
 	a->skew_ms = 1000 * (skew > 0 ? skew : SYNCD_DEFAULT_AUTH_SKEW);
 	a->in.max_records = max ? max : SYNCD_DEFAULT_MAX_PUSH_RECORDS;
 	rc = yzf_schemas_create(yzf_record_schemas, &a->schemas, msg, cap);
+	if (!rc) {
+		rc = syncd_blobs_init(&a->blobs, data_dir, 1ULL << 32, msg, cap);
+		a->blobs_ready = rc == YZF_OK;
+	}
 	if (!rc)
 		rc = syncd_store_open(path, authority_dir, hooks,
 				      &a->stats, &a->store, msg, cap);

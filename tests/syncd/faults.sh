@@ -130,7 +130,7 @@ observe() {
 		bad "round $ROUND: the server holds $HELD, more than one batch beyond the acknowledged $ACKED"
 		P_VIOL=$((P_VIOL + 1))
 	fi
-	[ "$HELD" -gt "$ACKED" ] && { LOST=$((LOST + 1)); P_LOST=$((P_LOST + 1)); }
+	if [ "$HELD" -gt "$ACKED" ]; then LOST=$((LOST + 1)); P_LOST=$((P_LOST + 1)); fi
 	if [ "$ACKED" -gt 0 ]; then
 		tid=$(sqlite3 -cmd ".timeout 10000" "$T/store.db" "SELECT acked_seq || ' ' || hex(acked_id) FROM sync_state WHERE feed = X'$A'")
 		sid=$(sqlite3 -cmd ".timeout 10000" "$S/store.db" "SELECT seq || ' ' || hex(id) FROM records WHERE feed = X'$A' AND seq = $ACKED")
@@ -170,6 +170,8 @@ round() {
 	CONNS=$((CONNS + c)) CUT_C2S=$((CUT_C2S + a)) CUT_S2C=$((CUT_S2C + b))
 	STALLS=$((STALLS + s)) P_CUTS=$((P_CUTS + a + b)) P_STALLS=$((P_STALLS + s))
 	observe
+	# the history, for a failure's post-mortem (FAULT_KEEP=1)
+	echo "round $ROUND mode=$mode seed=$seed maxk=$maxk retries=$retries rc=$rc local=$LOCAL acked=$ACKED held=$HELD conns=$c cuts=$((a + b)) stalls=$s" >>"$W/rounds.log"
 }
 
 # phase NAME MODE MAXK RETRIES SECONDS MIN_CUTS MIN_STALLS MIN_LOST TOPUP
