@@ -354,6 +354,35 @@ static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 	return ec;
 }
 
+/* The city's revocations first: a revoked colleague's later records must
+ * not be trusted here, and a revoked officer stops signing. */
+static int pull_revocations(struct cli *c, struct conn *cn,
+			    const uint8_t feed[32])
+{
+	char auth[YZF_AUTH_MAX];
+	struct resp r = { 0 };
+	size_t added = 0;
+	int ec = EXIT_OK;
+	int rc = yzf_sync_auth(c->y, feed, "GET", "/v1/revocations", NULL, 0,
+			       auth);
+	if (rc) {
+		ec = cli_fail(c, rc, "sync");
+	} else if ((!cn->open && conn_open(cn)) ||
+		   request(cn, "GET", "/v1/revocations", auth, "application/json",
+			   NULL, 0, &r)) {
+		conn_close(cn);
+		fprintf(stderr, "yzf sync: could not fetch revocations\n");
+		ec = EXIT_SYSTEM;
+	} else if ((rc = yzf_sync_revocations_answer(c->y, r.status, r.body.p,
+						     r.body.len, &added))) {
+		ec = cli_fail(c, rc, "sync: revocations");
+	} else if (added) {
+		printf("revocations: %zu new from the city\n", added);
+	}
+	yzf_buf_free(&r.body);
+	return ec;
+}
+
 /* Bring in the other officers' records of the cases this feed works on. */
 static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32])
 {
@@ -467,6 +496,8 @@ int cmd_sync(struct cli *c)
 	size_t batch = bs ? (size_t)atol(bs) : 500;
 	int retries = rs ? atoi(rs) : 5;
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	if (ec == EXIT_OK)
+		ec = pull_revocations(c, &cn, feeds[0]);
 	for (size_t i = 0; i < n && ec == EXIT_OK; i++)
 		ec = push_feed(c, &cn, feeds[i], batch ? batch : 500, retries);
 	for (size_t i = 0; i < n && ec == EXIT_OK && !cli_flag(c, "push-only"); i++)

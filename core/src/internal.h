@@ -26,8 +26,9 @@ struct yzf_sess {
 	uint8_t feed[YZF_KEY_LEN];
 	uint8_t *sk; /* sodium_malloc'd Ed25519 secret key, 64 bytes */
 	bool have_validity; /* the feed certificate's window, read once */
-	int64_t not_before, not_after;
+	int64_t not_before, not_after; /* not_after: or just before revocation */
 	int32_t tz;
+	bool revoked;
 };
 
 struct yzf {
@@ -128,6 +129,12 @@ int yzf_feed_cert(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		  struct yzf_buf *line, struct yzf_signed_cert *sc);
 int yzf_pinned(struct yzf *y, int kind, struct yzf_buf *line,
 	       struct yzf_signed_cert *sc);
+/* When the certificate with this serial was revoked: YZF_OK with the
+ * earliest revocation's time and reason (reason may be NULL, else 201
+ * bytes), YZF_ENOTFOUND if it is not. */
+int yzf_revoked_at(struct yzf *y, const uint8_t serial[YZF_SERIAL_LEN],
+		   int64_t *at, char *reason);
+
 /* Store a certificate line (idempotent). */
 int yzf_cert_save(struct yzf *y, const struct yzf_signed_cert *sc,
 		  const uint8_t *line, size_t len);

@@ -626,6 +626,24 @@ int yzf_login(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], const char *pin,
 			      "the feed certificate (yzf enroll --bundle)");
 		goto out;
 	}
+	/* A revoked officer may not log in (records made before stay valid). */
+	{
+		struct yzf_buf cl = { 0 };
+		struct yzf_signed_cert sc;
+		int64_t rev, t;
+		int32_t z;
+		char why[201], at[YZF_TIME_LEN + 1];
+		bool revoked = yzf_feed_cert(y, feed, &cl, &sc) == YZF_OK &&
+			       yzf_revoked_at(y, sc.c.serial, &rev, why) == YZF_OK &&
+			       yzf_now(y, &t, &z) == YZF_OK && rev <= t;
+		yzf_buf_free(&cl);
+		if (revoked) {
+			yzf_time_fmt(rev, z, at);
+			rc = yzf_fail(y, YZF_ECERT, "the officer's certificate was "
+				      "revoked at %s (%s): login refused", at, why);
+			goto out;
+		}
+	}
 	/* Attempts that were counted but never finished (the process was
 	 * killed mid-check) are failures too: no attempt is free. */
 	if (failures >= cfg.max_pin_failures) {

@@ -180,10 +180,19 @@ static int cert_covers_now(struct yzf *y, struct yzf_sess *s)
 		s->not_before = sc.c.not_before;
 		s->not_after = sc.c.not_after;
 		s->tz = sc.c.tz;
+		int64_t rev;
+		s->revoked = yzf_revoked_at(y, sc.c.serial, &rev, NULL) == YZF_OK;
+		if (s->revoked && rev - 1 < s->not_after)
+			s->not_after = rev - 1;
 		s->have_validity = true;
 	}
 	int rc = yzf_now(y, &now, &tz);
-	if (!rc && (now < s->not_before || now > s->not_after)) {
+	if (!rc && s->revoked && now > s->not_after) {
+		char at[YZF_TIME_LEN + 1];
+		yzf_time_fmt(s->not_after + 1, s->tz, at);
+		rc = yzf_fail(y, YZF_ECERT, "the officer's feed certificate was "
+			      "revoked at %s: new records are refused", at);
+	} else if (!rc && (now < s->not_before || now > s->not_after)) {
 		char nb[YZF_TIME_LEN + 1], na[YZF_TIME_LEN + 1];
 		yzf_time_fmt(s->not_before, s->tz, nb);
 		yzf_time_fmt(s->not_after, s->tz, na);

@@ -281,3 +281,73 @@ out:
 	cJSON_Delete(j);
 	return rc;
 }
+
+int yzf_sync_revocations_answer(struct yzf *y, int status, const uint8_t *body,
+				size_t len, size_t *added)
+{
+	struct yzf_buf cl = { 0 };
+	struct yzf_signed_cert city;
+	*added = 0;
+	cJSON *j = cJSON_ParseWithLengthOpts((const char *)body, len, NULL, 0);
+	const cJSON *lines = cJSON_GetObjectItemCaseSensitive(j, "lines");
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+	int rc;
+	if (status != 200 || !cJSON_IsString(lines)) {
+		rc = yzf_fail(y, YZF_EINVAL, "server refused the revocations "
+			      "(HTTP %d): %.300s", status,
+			      cJSON_IsString(m) ? m->valuestring : "no JSON answer");
+		goto out;
+	}
+	rc = yzf_pinned(y, YZF_CERT_CITY, &cl, &city);
+	if (!rc)
+		rc = yzf_begin(y);
+	const uint8_t *p = (const uint8_t *)lines->valuestring;
+	size_t n = strlen(lines->valuestring), s = 0, lineno = 0;
+	while (!rc && s < n) {
+		size_t e = s;
+		while (e < n && p[e] != '\n')
+			e++;
+		lineno++;
+		if (e > s) {
+			struct yzf_revocation rv;
+			struct yzf_canon_err ce;
+			sqlite3_stmt *st;
+			/* all or nothing: a line the city did not sign means the
+			 * answer is not the city's */
+			if (yzf_revocation_parse(p + s, e - s, city.c.key, &rv, &ce)) {
+				rc = yzf_fail(y, YZF_EBADSIG, "revocation line %zu: "
+					      "%s", lineno, ce.why);
+				break;
+			}
+			if (sqlite3_prepare_v2(y->db, "INSERT OR IGNORE INTO "
+					       "revocations (serial, at, reason, "
+					       "line) VALUES (?, ?, ?, ?)", -1, &st,
+					       NULL) != SQLITE_OK) {
+				rc = yzf_fail_db(y, "revocations");
+				break;
+			}
+			sqlite3_bind_blob(st, 1, rv.serial, YZF_SERIAL_LEN,
+					  SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, rv.at_ms);
+			sqlite3_bind_text(st, 3, rv.reason, -1, SQLITE_STATIC);
+			sqlite3_bind_blob(st, 4, p + s, (int)(e - s), SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = yzf_fail_db(y, "revocations");
+			*added += (size_t)sqlite3_changes(y->db);
+			sqlite3_finalize(st);
+		}
+		s = e + 1;
+	}
+	if (!rc) {
+		rc = yzf_commit(y);
+		/* sessions re-read their certificate's window with them */
+		for (int i = 0; i < YZF_MAX_OFFICERS; i++)
+			y->sess[i].have_validity = false;
+	} else {
+		yzf_rollback(y);
+	}
+out:
+	yzf_buf_free(&cl);
+	cJSON_Delete(j);
+	return rc;
+}

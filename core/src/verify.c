@@ -126,7 +126,8 @@ static bool check_row(struct yzf *y, sqlite3_stmt *st,
 		yzf_time_fmt(cert->not_before, cert->tz, nb);
 		yzf_time_fmt(cert->not_after, cert->tz, na);
 		return bad(r, seq, YZF_V_CERT, "seq %lld: made at %s, outside "
-			   "the feed certificate's validity %s .. %s",
+			   "the feed certificate's validity %s .. %s (its end "
+			   "is the revocation, if revoked)",
 			   (long long)seq, at, nb, na), false;
 	}
 	memcpy(prev, id, YZF_ID_LEN);
@@ -150,6 +151,12 @@ int yzf_verify_feed(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	if (rc == YZF_ENOTFOUND && strncmp(y->err, "feed not held", 13) == 0)
 		return rc;
 	bool have_cert = rc == YZF_OK;
+	/* a record made at or after a revocation is not covered; one made
+	 * before it stays valid */
+	int64_t rev;
+	if (have_cert && yzf_revoked_at(y, sc.c.serial, &rev, NULL) == YZF_OK &&
+	    rev - 1 < sc.c.not_after)
+		sc.c.not_after = rev - 1;
 	bool sparse = false;
 	/* never for the terminal's own feeds, whatever the flags say: a
 	 * removed record of an officer's own feed must always show */

@@ -650,3 +650,24 @@ int yzf_cert_save(struct yzf *y, const struct yzf_signed_cert *sc,
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int yzf_revoked_at(struct yzf *y, const uint8_t serial[YZF_SERIAL_LEN],
+		   int64_t *at, char *reason)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(y->db, "SELECT at, reason FROM revocations WHERE "
+			       "serial = ? ORDER BY at LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return yzf_fail_db(y, "revocations");
+	sqlite3_bind_blob(st, 1, serial, YZF_SERIAL_LEN, SQLITE_STATIC);
+	int rc = YZF_ENOTFOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*at = sqlite3_column_int64(st, 0);
+		rc = YZF_OK;
+		if (reason)
+			snprintf(reason, 201, "%s",
+				 (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

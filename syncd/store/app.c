@@ -178,6 +178,10 @@ static int handle(void *ctx, const struct syncd_request *req,
 		return syncd_trust_handle(&a->enroll, resp, now);
 	if (is(req, "POST", "/v1/enroll"))
 		return syncd_enroll_handle(&a->enroll, req, resp, now);
+	/* public: signed by the city; a revoked officer's terminal must
+	 * learn it too */
+	if (is(req, "GET", "/v1/revocations"))
+		return syncd_revocations_handle(a->store, resp, now);
 	pthread_rwlock_rdlock(&a->roster_lock);
 	if (!authenticate(a, req, now, feed, msg, sizeof msg)) {
 		syncd_answer_error(resp, 401, "unauthorized", msg, now);

@@ -156,3 +156,43 @@ out:
 	cJSON_Delete(j);
 	return resp->body.oom ? YZF_ENOMEM : YZF_OK;
 }
+
+int syncd_revocations_handle(struct syncd_store *s, struct syncd_response *resp,
+			     int64_t now)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	struct yzf_buf lines = { 0 };
+	char t[YZF_TIME_LEN + 1];
+	if (sqlite3_open_v2(syncd_store_path(s), &db, SQLITE_OPEN_READONLY,
+			    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT line FROM revocations ORDER BY at", -1,
+			       &st, NULL) != SQLITE_OK) {
+		syncd_answer_error(resp, 500, "internal", "store unreadable", now);
+		goto out;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		yzf_buf_put(&lines, sqlite3_column_blob(st, 0),
+			    (size_t)sqlite3_column_bytes(st, 0));
+		yzf_buf_putc(&lines, '\n');
+	}
+	yzf_buf_putc(&lines, 0);
+	yzf_time_fmt(now, 480, t);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddTrueToObject(o, "ok");
+	cJSON_AddStringToObject(o, "server_time", t);
+	cJSON_AddStringToObject(o, "lines", lines.oom ? "" : (char *)lines.p);
+	char *txt = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	resp->status = 200;
+	resp->content_type = "application/json";
+	if (txt)
+		yzf_buf_puts(&resp->body, txt);
+	free(txt);
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	yzf_buf_free(&lines);
+	return resp->body.oom ? YZF_ENOMEM : YZF_OK;
+}

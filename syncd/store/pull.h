@@ -17,4 +17,9 @@ int syncd_pull_handle(struct syncd_store *s, const uint8_t feed[YZF_KEY_LEN],
 		      const struct syncd_request *req,
 		      struct syncd_response *resp, int64_t now);
 
+/* GET /v1/revocations: every revocation line the city signed, oldest
+ * first (terminals verify each against the pinned city key). */
+int syncd_revocations_handle(struct syncd_store *s, struct syncd_response *resp,
+			     int64_t now);
+
 #endif

@@ -15,7 +15,7 @@ start_daemon() {
 	"$YZF_SYNCD" --config "$W/syncd.ini" >"$W/syncd.log" 2>&1 &
 	PID=$!
 	for _ in $(seq 1 100); do
-		PORT=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\).*/\1/p' "$W/syncd.log" | head -1)
+		PORT=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\).*/\1/p' "$W/syncd.log" 2>/dev/null | head -1)
 		[ -n "$PORT" ] && return 0
 		sleep 0.1
 	done
@@ -136,7 +136,16 @@ check "daemon restarts with the revocation" start_daemon
 echo '{"text":"吊销后"}' | "$YZF" --home "$W/t2" append note --case $CASE >/dev/null
 expect_exit 2 "revoked officer refused" sync_to "$W/t2" --retries 0
 contains "$W/err" "refused" "the refusal is reported"
+contains "$W/out" "revocations: 1 new" "the revoked officer's terminal learned it"
 check "server still holds only B's first record" test "$(server_count "$B")" = 1
+expect_exit 6 "the revoked officer's terminal refuses new records" sh -c "echo '{\"text\":\"x\"}' | '$YZF' --home '$W/t2' append note"
+contains "$W/err" "revoked" "says why"
+"$YZF" --home "$W/t2" logout --all
+expect_exit 6 "and refuses the login" sh -c "echo 246802 | '$YZF' --home '$W/t2' login"
+contains "$W/err" "执法证注销" "with the city's reason"
+expect_exit 0 "terminal 1 learns the revocation" sync_to "$W/t1"
+contains "$W/out" "revocations: 1 new" "revocation reached terminal 1"
+expect_exit 0 "B's records made before the revocation stay valid on terminal 1" "$YZF" --home "$W/t1" verify --feed "$B"
 stop_daemon
 
 # Per-feed rate: a feed pushing faster than push_rate gets 429 and the

@@ -81,6 +81,16 @@ YZF_API int yzf_sync_pull_answer(struct yzf *y, int status,
 				 struct yzf_import_report *r,
 				 struct yzf_pull_cursor *next);
 
+/* Apply a GET /v1/revocations answer: each line must be signed by the
+ * pinned city key (else the answer is refused, YZF_EBADSIG, and nothing
+ * kept); new ones are stored. From then on the terminal refuses logins and
+ * new records under a revoked certificate, and verify judges records made
+ * after a revocation invalid (those made before stay valid). *added
+ * receives how many were new. */
+YZF_API int yzf_sync_revocations_answer(struct yzf *y, int status,
+					const uint8_t *body, size_t len,
+					size_t *added);
+
 /* The feed's local head and the server's acknowledged head. */
 YZF_API int yzf_sync_state(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 			   int64_t *local, int64_t *acked);
