@@ -1101,11 +1101,12 @@ static char *fetch(const char *path)
 {
 	struct conn c;
 	struct resp r = { 0 };
-	char err[300], *out = NULL;
+	char err[300] = "out of memory", *out = NULL;
 	if (conn_open(&c, o.port, NULL, err, sizeof err) == 0) {
 		if (request(&c, "GET", path, NULL, NULL, 0, &r, err,
-			    sizeof err) == 0 && r.status == 200 &&
-		    (out = malloc(r.body.len + 1))) {
+			    sizeof err) == 0 && r.status != 200)
+			snprintf(err, sizeof err, "HTTP %d", r.status);
+		else if (r.status == 200 && (out = malloc(r.body.len + 1))) {
 			memcpy(out, r.body.p, r.body.len);
 			out[r.body.len] = 0;
 		}
@@ -1185,10 +1186,12 @@ static int run(void)
 	/* every record made and signed before any clock starts */
 	pthread_t *gt = calloc((size_t)o.threads, sizeof *gt);
 	t0 = now_s();
-	for (long i = 0; gt && i < o.threads; i++)
+	if (!gt)
+		return -1;
+	for (long i = 0; i < o.threads; i++)
 		if (spawn(&gt[i], gen_main, NULL))
 			return -1;
-	for (long i = 0; gt && i < o.threads; i++)
+	for (long i = 0; i < o.threads; i++)
 		pthread_join(gt[i], NULL);
 	free(gt);
 	long total = 0;
@@ -1424,6 +1427,12 @@ static int run(void)
 		free(pt[i].lat);
 	free(tt);
 	free(pt);
+	for (long i = 0; i < nfeeds; i++) {
+		yzf_buf_free(&feeds[i].lines);
+		free(feeds[i].off);
+	}
+	sodium_memzero(feeds, (size_t)nfeeds * sizeof *feeds);
+	free(feeds);
 	free(lat0);
 	free(alone.lat);
 	free(lat1);

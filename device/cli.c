@@ -101,7 +101,7 @@ static const char *const valued[] = {
 	"loc", "from", "type", "dir", "request", "name", "officer-no",
 	"agency", "uscc", "roles", "days", "serial", "reason", "root-name",
 	"city-name", "region", "years", "at", "store-home", "server", "ca",
-	"batch", "retries", "code", NULL,
+	"batch", "retries", "code", "doc-type", "count", NULL,
 };
 
 static bool takes_value(const char *opt)

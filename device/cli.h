@@ -55,4 +55,5 @@ int cmd_authority(struct cli *c);
 int cmd_sync(struct cli *c);
 int cmd_enroll_online(struct cli *c);
 int cmd_blob(struct cli *c);
+int cmd_lease(struct cli *c);
 #endif

@@ -37,6 +37,8 @@ static const char usage[] =
 "       [--batch N] [--retries N]   push logged-in officers' feeds to the city\n"
 "  sync --status                    what the city holds and what waits\n"
 "  blob push FILE...                upload evidence files by hash, resuming\n"
+"  lease get --doc-type T [--count N]  lease a block of document numbers\n"
+"  lease take|left --doc-type T     take the next number offline / count\n"
 "\n"
 "City authority (keys in --dir):\n"
 "  authority init --dir D --root-name N --city-name N --region CODE [--years N]\n"
@@ -680,6 +682,7 @@ int main(int argc, char **argv)
 		{ "status", cmd_status }, { "wipe", cmd_wipe },
 		{ "types", cmd_types }, { "authority", cmd_authority },
 		{ "sync", cmd_sync }, { "blob", cmd_blob },
+		{ "lease", cmd_lease },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

@@ -776,3 +776,79 @@ int cmd_blob(struct cli *c)
 	conn_free(&cn);
 	return ec;
 }
+
+/* yzf lease get|take|left --doc-type T: document numbers for offline use. */
+int cmd_lease(struct cli *c)
+{
+	const char *sub = cli_arg(c, 0), *dt = cli_opt(c, "doc-type"),
+		   *cs = cli_opt(c, "count"), *server = cli_opt(c, "server"),
+		   *ca = cli_opt(c, "ca");
+	uint8_t feed[YZF_KEY_LEN];
+	if (!sub || !dt) {
+		fprintf(stderr, "yzf lease get|take|left --doc-type TYPE "
+			"[--count N]\n");
+		return EXIT_USAGE;
+	}
+	int ec = cli_open(c, false);
+	if (!ec)
+		ec = cli_feed(c, feed);
+	if (ec)
+		return ec;
+	if (!strcmp(sub, "take")) {
+		int year;
+		int64_t n;
+		int rc = yzf_lease_take(c->y, feed, dt, &year, &n);
+		if (rc)
+			return cli_fail(c, rc, "lease take");
+		printf("%s %d %lld\n", dt, year, (long long)n);
+		return EXIT_OK;
+	}
+	if (!strcmp(sub, "left")) {
+		int64_t n;
+		int rc = yzf_lease_left(c->y, feed, dt, &n);
+		if (rc)
+			return cli_fail(c, rc, "lease left");
+		printf("%lld %s numbers left\n", (long long)n, dt);
+		return EXIT_OK;
+	}
+	if (strcmp(sub, "get")) {
+		fprintf(stderr, "yzf lease: get, take or left\n");
+		return EXIT_USAGE;
+	}
+	char saved_server[512], saved_ca[4200], body[128], auth[YZF_AUTH_MAX];
+	if (!server && read_saved(c, "server", saved_server, sizeof saved_server))
+		server = saved_server;
+	snprintf(saved_ca, sizeof saved_ca, "%s/city-ca.pem", c->home);
+	if (!ca && access(saved_ca, R_OK) == 0)
+		ca = saved_ca;
+	if (!server || !ca) {
+		fprintf(stderr, "yzf lease get: --server and --ca are required\n");
+		return EXIT_USAGE;
+	}
+	struct conn cn = { 0 };
+	struct resp r = { 0 };
+	int blen = snprintf(body, sizeof body, "{\"doc_type\":\"%.32s\","
+			    "\"count\":%d}", dt, cs ? atoi(cs) : 50);
+	int64_t first, last;
+	int rc = yzf_sync_auth(c->y, feed, "POST", "/v1/lease", (uint8_t *)body,
+			       (size_t)blen, auth);
+	if (rc)
+		return cli_fail(c, rc, "lease");
+	if ((ec = conn_setup(&cn, server, ca)) == EXIT_OK) {
+		if (conn_open(&cn) ||
+		    request(&cn, "POST", "/v1/lease", auth, "application/json",
+			    (uint8_t *)body, (size_t)blen, &r)) {
+			ec = EXIT_SYSTEM;
+		} else if ((rc = yzf_sync_lease_answer(c->y, feed, r.status,
+							r.body.p, r.body.len,
+							&first, &last))) {
+			ec = cli_fail(c, rc, "lease");
+		} else {
+			printf("leased %s numbers %lld..%lld\n", dt,
+			       (long long)first, (long long)last);
+		}
+	}
+	conn_free(&cn);
+	yzf_buf_free(&r.body);
+	return ec;
+}

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -350,4 +351,130 @@ out:
 	yzf_buf_free(&cl);
 	cJSON_Delete(j);
 	return rc;
+}
+
+int yzf_sync_lease_answer(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+			  int status, const uint8_t *body, size_t len,
+			  int64_t *first, int64_t *last)
+{
+	cJSON *j = cJSON_ParseWithLengthOpts((const char *)body, len, NULL, 0);
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+	const cJSON *ag = cJSON_GetObjectItemCaseSensitive(j, "agency");
+	const cJSON *dt = cJSON_GetObjectItemCaseSensitive(j, "doc_type");
+	int64_t year = json_int(j, "year"), now;
+	int32_t tz;
+	*first = json_int(j, "first");
+	*last = json_int(j, "last");
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if (status != 200 || !cJSON_IsString(ag) || !cJSON_IsString(dt) ||
+	    *first < 1 || *last < *first || year < 1970) {
+		rc = yzf_fail(y, YZF_EINVAL, "server refused the lease (HTTP %d): "
+			      "%.300s", status,
+			      cJSON_IsString(m) ? m->valuestring : "no valid lease");
+		goto out;
+	}
+	rc = yzf_now(y, &now, &tz);
+	if (!rc && sqlite3_prepare_v2(y->db, "INSERT INTO leases (feed, agency, "
+				      "doc_type, year, first, last, next, received) "
+				      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", -1, &st,
+				      NULL) != SQLITE_OK)
+		rc = yzf_fail_db(y, "leases");
+	if (!rc) {
+		sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, ag->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, dt->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, year);
+		sqlite3_bind_int64(st, 5, *first);
+		sqlite3_bind_int64(st, 6, *last);
+		sqlite3_bind_int64(st, 7, *first);
+		sqlite3_bind_int64(st, 8, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = yzf_fail_db(y, "leases");
+	}
+out:
+	sqlite3_finalize(st);
+	cJSON_Delete(j);
+	return rc;
+}
+
+static int this_year(struct yzf *y, int *year)
+{
+	int64_t now;
+	int32_t tz;
+	char t[YZF_TIME_LEN + 1];
+	int rc = yzf_now(y, &now, &tz);
+	if (!rc) {
+		yzf_time_fmt(now, 480, t); /* numbers run per year in Beijing */
+		*year = atoi(t);
+	}
+	return rc;
+}
+
+int yzf_lease_take(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+		   const char *doc_type, int *year, int64_t *number)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = this_year(y, year);
+	if (!rc)
+		rc = yzf_begin(y);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(y->db, "SELECT first, next FROM leases WHERE feed = "
+			       "? AND doc_type = ? AND year = ? AND next <= last "
+			       "ORDER BY first LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
+		rc = yzf_fail_db(y, "leases");
+		goto out;
+	}
+	sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, doc_type, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, *year);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = yzf_fail(y, YZF_ENOTFOUND, "no %s document numbers left for "
+			      "%d: sync to lease more", doc_type, *year);
+		goto out;
+	}
+	int64_t first = sqlite3_column_int64(st, 0);
+	*number = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(y->db, "UPDATE leases SET next = next + 1 WHERE "
+			       "feed = ? AND doc_type = ? AND year = ? AND first "
+			       "= ?", -1, &st, NULL) != SQLITE_OK) {
+		rc = yzf_fail_db(y, "leases");
+		goto out;
+	}
+	sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, doc_type, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, *year);
+	sqlite3_bind_int64(st, 4, first);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = yzf_fail_db(y, "leases");
+out:
+	sqlite3_finalize(st);
+	/* durable before the number is used */
+	if (!rc)
+		return yzf_commit(y);
+	yzf_rollback(y);
+	return rc;
+}
+
+int yzf_lease_left(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+		   const char *doc_type, int64_t *left)
+{
+	sqlite3_stmt *st;
+	int year;
+	int rc = this_year(y, &year);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(y->db, "SELECT coalesce(sum(last - next + 1), 0) "
+			       "FROM leases WHERE feed = ? AND doc_type = ? AND "
+			       "year = ?", -1, &st, NULL) != SQLITE_OK)
+		return yzf_fail_db(y, "leases");
+	sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, doc_type, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, year);
+	*left = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return YZF_OK;
 }

@@ -14,6 +14,7 @@
 #include "blobs.h"
 #include "enroll.h"
 #include "ingest.h"
+#include "lease.h"
 #include "pull.h"
 #include "schema.h"
 
@@ -191,6 +192,8 @@ static int handle(void *ctx, const struct syncd_request *req,
 		syncd_answer_error(resp, 429, "too_many", msg, now);
 	} else if (is(req, "POST", "/v1/push")) {
 		rc = syncd_ingest_push(&a->in, feed, req, resp);
+	} else if (is(req, "POST", "/v1/lease")) {
+		rc = syncd_lease_handle(a->store, feed, req, resp, now);
 	} else if (is(req, "POST", "/v1/pull")) {
 		rc = syncd_pull_handle(a->store, feed, req, resp, now);
 	} else if (req->path && strncmp(req->path, "/v1/blobs/", 10) == 0) {

@@ -109,6 +109,17 @@ check "only the missing chunks were sent" test "$(grep -c "POST /v1/blobs/$H" "$
 expect_exit 0 "a blob held already" "$YZF" --home "$W/t1" blob push "$W/video.bin" --server "https://localhost:$PORT" --ca "$S/ca.crt"
 check "deduplicated: nothing sent again" test "$(grep -c "POST /v1/blobs/$H" "$W/syncd.log")" = 3
 
+# Document numbers: blocks per agency, type and year, never twice.
+expect_exit 0 "lease 3 numbers" "$YZF" --home "$W/t1" lease get --doc-type CF --count 3 --server "https://localhost:$PORT" --ca "$S/ca.crt"
+contains "$W/out" "numbers 1..3" "the first block"
+expect_exit 0 "B leases the same type of the same agency" "$YZF" --home "$W/t2" lease get --doc-type CF --count 2 --server "https://localhost:$PORT" --ca "$S/ca.crt"
+contains "$W/out" "numbers 4..5" "no number twice across terminals"
+for k in 1 2 3; do "$YZF" --home "$W/t1" lease take --doc-type CF >>"$W/taken" || bad "take $k"; done
+check "taken in order, once" test "$(cut -d' ' -f3 "$W/taken" | tr '\n' ' ')" = "1 2 3 "
+expect_exit 5 "none left offline" "$YZF" --home "$W/t1" lease take --doc-type CF
+contains "$W/err" "sync to lease more" "says what to do"
+expect_exit 2 "a bad lease request" "$YZF" --home "$W/t1" lease get --doc-type "cf lower" --server "https://localhost:$PORT" --ca "$S/ca.crt"
+
 # Online enrollment: city ops make a one-time code; a fresh terminal
 # fetches the trust bundle over the pinned TLS, makes its key, enrolls.
 expect_exit 0 "enroll-code" "$YZF_SYNCD" --config "$W/syncd.ini" admin enroll-code --name 陈静 --officer-no 44010020230123 --agency 广州市天河区市场监督管理局 --uscc $USCC_SCJG

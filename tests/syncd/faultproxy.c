@@ -20,7 +20,8 @@
  *   stall    once K bytes client->server have passed, relay nothing in
  *            either direction for 0.5-3 s, then go on
  *   mixed    any of the above, or none
- * MAXK defaults to 65536.
+ * MAXK defaults to 65536. With FAULTPROXY_TRACE set in the environment
+ * it also logs every chunk it reads: "conn=N c2s|s2c +BYTES =TOTAL".
  *
  * One line per connection on stderr when it ends:
  *   faultproxy: conn=N c2s=BYTES s2c=BYTES fault=cut|stall|none dir=c2s|s2c
@@ -75,6 +76,7 @@ struct conn {
 
 static struct conn conns[MAXCONN];
 static volatile sig_atomic_t stop;
+static bool trace; /* FAULTPROXY_TRACE set: one line per chunk relayed */
 
 static void on_signal(int sig)
 {
@@ -217,6 +219,10 @@ static bool step(struct conn *c, const short rev[2])
 					f->len = (size_t)n;
 					f->off = 0;
 					f->count += (unsigned long long)n;
+					if (trace)
+						fprintf(stderr, "faultproxy: conn=%u "
+							"%s +%zd =%llu\n", c->id,
+							dir_name[d], n, f->count);
 				} else if (n == 0) {
 					f->eof = true;
 				} else if (errno != EAGAIN && errno != EINTR) {
@@ -309,6 +315,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	trace = getenv("FAULTPROXY_TRACE") != NULL;
 
 	struct sigaction sa = { 0 };
 	sa.sa_handler = on_signal;

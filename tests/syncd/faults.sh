@@ -109,7 +109,7 @@ append_some() {
 }
 
 # Totals over all rounds, and per phase (P_*)
-ROUND=0 CONNS=0 CUT_C2S=0 CUT_S2C=0 STALLS=0 LOST=0 ROUNDS_BAD=0
+ROUND=0 CONNS=0 CUT_C2S=0 CUT_S2C=0 STALLS=0 LOST=0 LAST_LOST= ROUNDS_BAD=0
 P_CUTS=0 P_STALLS=0 P_LOST=0 P_ROUNDS=0 P_VIOL=0
 
 # observe: the terminal's acknowledged head against the server's store
@@ -130,7 +130,11 @@ observe() {
 		bad "round $ROUND: the server holds $HELD, more than one batch beyond the acknowledged $ACKED"
 		P_VIOL=$((P_VIOL + 1))
 	fi
-	if [ "$HELD" -gt "$ACKED" ]; then LOST=$((LOST + 1)); P_LOST=$((P_LOST + 1)); fi
+	# The server committed a batch whose answer never reached the
+	# terminal: counted once, however many rounds the resend takes.
+	if [ "$HELD" -gt "$ACKED" ] && [ "$ACKED:$HELD" != "$LAST_LOST" ]; then
+		LOST=$((LOST + 1)) P_LOST=$((P_LOST + 1)) LAST_LOST=$ACKED:$HELD
+	fi
 	if [ "$ACKED" -gt 0 ]; then
 		tid=$(sqlite3 -cmd ".timeout 10000" "$T/store.db" "SELECT acked_seq || ' ' || hex(acked_id) FROM sync_state WHERE feed = X'$A'")
 		sid=$(sqlite3 -cmd ".timeout 10000" "$S/store.db" "SELECT seq || ' ' || hex(id) FROM records WHERE feed = X'$A' AND seq = $ACKED")
@@ -161,7 +165,7 @@ round() {
 		ROUNDS_BAD=$((ROUNDS_BAD + 1))
 		bad "round $ROUND ($mode, seed $seed, maxk $maxk): yzf sync exit $rc: $(tail -5 "$W/round.err")"
 	fi
-	read -r c a b s < <(awk '/ conn=/ { n++ }
+	read -r c a b s < <(awk '/ fault=/ { n++ }
 		/fault=cut dir=c2s/ && /applied=1/ { a++ }
 		/fault=cut dir=s2c/ && /applied=1/ { b++ }
 		/fault=stall/ && /applied=1/ { s++ }
@@ -237,8 +241,10 @@ phase "1 cut <64KiB" cut 65536 0 45 5 0 0 0
 # 2: K < 6 KiB
 phase "2 cut <6KiB" cut 6144 0 50 130 0 0 12
 
-# 3: answers cut too, after the server committed
-phase "3 cutboth" cutboth 6144 0 40 60 0 10 12
+# 3: answers cut too, after the server committed. A terminal that took a
+# batch as acknowledged before its answer arrived would never show the
+# server ahead of it, and the phase would not reach its 10 lost answers.
+phase "3 cutboth" cutboth 6144 0 40 60 0 10 40
 
 # 4: cuts, stalls and nothing, with retries: backoff and resumption
 phase "4 mixed+retries" mixed 16384 3 50 10 6 0 20
@@ -295,7 +301,7 @@ for f in "$W/syncd.log" "$W/sync.err" "$W/proxy.log" "$W/appender.err"; do
 	else ok; fi
 done
 
-echo "faults: $ROUND rounds, $CONNS connections, $CUTS cuts ($CUT_C2S client->server, $CUT_S2C server->client), $STALLS stalls, $LOST rounds ended with the last answer lost after the commit, $RETRIED retries, $RESUMED resumed handshakes, $N records, $((SECONDS - START)) s"
+echo "faults: $ROUND rounds, $CONNS connections, $CUTS cuts ($CUT_C2S client->server, $CUT_S2C server->client), $STALLS stalls, $LOST answers lost after the commit, $RETRIED retries, $RESUMED resumed handshakes, $N records, $((SECONDS - START)) s"
 if [ "$FAIL" != 0 ]; then
 	echo "--- daemon log (tail)" >&2; tail -20 "$W/syncd.log" >&2
 	echo "--- proxy log (tail)" >&2; tail -10 "$W/proxy.log" >&2

@@ -91,6 +91,21 @@ YZF_API int yzf_sync_revocations_answer(struct yzf *y, int status,
 					const uint8_t *body, size_t len,
 					size_t *added);
 
+/* Document numbers. The body of a lease request is
+ * {"doc_type":TYPE,"count":N}; the answer is applied with
+ * yzf_sync_lease_answer, which keeps the block for the feed. */
+YZF_API int yzf_sync_lease_answer(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+				  int status, const uint8_t *body, size_t len,
+				  int64_t *first, int64_t *last);
+/* Take the next document number of the type for the current year (Beijing
+ * time) from the feed's leases, durably: it is never handed out again.
+ * YZF_ENOTFOUND when none is left (the message says to sync for more). */
+YZF_API int yzf_lease_take(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+			   const char *doc_type, int *year, int64_t *number);
+/* Numbers of the type left for the current year. */
+YZF_API int yzf_lease_left(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+			   const char *doc_type, int64_t *left);
+
 /* The feed's local head and the server's acknowledged head. */
 YZF_API int yzf_sync_state(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 			   int64_t *local, int64_t *acked);
