@@ -1463,7 +1463,7 @@ int main(int argc, char **argv)
 		usage();
 	const char *cmd = argv[1];
 	o.threads = sysconf(_SC_NPROCESSORS_ONLN);
-	for (int i = 2; i < argc; i++) {
+	for (int i = 2; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		long *n = !strcmp(a, "--terminals") ? &o.terminals
 			: !strcmp(a, "--records") ? &o.records
@@ -1494,7 +1494,6 @@ int main(int argc, char **argv)
 		} else {
 			usage();
 		}
-		i++;
 	}
 	if (o.terminals < 1 || o.batch < 1 || o.pushes < 0 || o.threads < 1 ||
 	    o.records < o.terminals || o.hs_secs <= 0)

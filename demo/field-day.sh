@@ -27,25 +27,45 @@ run "$YZF" authority init --dir "$W/city" --root-name 广东省人民政府 \
 	--city-name 广州市司法局 --region 440100
 "$YZF" authority trust --dir "$W/city" >"$W/trust.ndjson"
 
-say "Terminal GZ-TH-0042 pins the city's trust bundle"
-run "$YZF" --home "$T" init --terminal GZ-TH-0042 --trust "$W/trust.ndjson" \
-	--max-pin-failures 5
+say "The city's sync daemon: TLS 1.2 on loopback, an embedded SQLite store"
+run "$SYNCD" init --dir "$W/syncd"
+cat >"$W/syncd.ini" <<INI
+[server]
+listen = 127.0.0.1
+port = 0
+data_dir = $W/syncd
+authority_dir = $W/city
+INI
+"$SYNCD" --config "$W/syncd.ini" 2>"$W/syncd.log" &
+SYNCD_PID=$!
+trap 'kill $SYNCD_PID 2>/dev/null' EXIT
+[ -n "${YZF_DEMO_CLEAN:-}" ] && trap 'kill $SYNCD_PID 2>/dev/null; rm -rf "$W"' EXIT
+for _ in $(seq 1 100); do
+	PORT=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\).*/\1/p' "$W/syncd.log" 2>/dev/null | head -1)
+	[ -n "$PORT" ] && break
+	sleep 0.1
+done
+URL=https://localhost:$PORT
+echo "yzf-syncd listening on 127.0.0.1:$PORT"
 
-enroll() { # PIN NAME NO
-	echo "$1" | "$YZF" --home "$T" enroll request --out "$W/req.$3" 2>/dev/null
-	run "$YZF" authority issue --dir "$W/city" --request "$W/req.$3" >&2 \
-		--name "$2" --officer-no "$3" --agency 广州市天河区市场监督管理局 \
-		--uscc 11440106MB2C492807 --out "$W/bundle.$3" 2>&1
-	"$YZF" --home "$T" enroll complete --bundle "$W/bundle.$3" |
-		sed -n 's/^enrolled feed //p'
-}
-say "Officer 张明 makes his feed key on the terminal; the city certifies it"
-A=$(enroll 135790 张明 44010020230001)
-echo "feed $A"
+say "City ops make one-time enrollment codes for two officers"
+code() { "$SYNCD" --config "$W/syncd.ini" admin enroll-code --name "$1" \
+	--officer-no "$2" --agency 广州市天河区市场监督管理局 \
+	--uscc 11440106MB2C492807 2>/dev/null; }
+CODE_A=$(code 张明 44010020230001)
+CODE_B=$(code 李华 44010020230002)
+echo "张明 (44010020230001): $CODE_A"
+echo "李华 (44010020230002): $CODE_B"
+
+say "Terminal GZ-TH-0042 enrolls 张明 online: trust bundle, key made here, certificate"
+echo 135790 | run "$YZF" --home "$T" enroll online --server "$URL" \
+	--ca "$W/syncd/ca.crt" --code "$CODE_A" --terminal GZ-TH-0042
+A=$("$YZF" --home "$T" --json status | grep -o '"feed":"[0-9a-f]*"' | head -1 | cut -d'"' -f4)
 echo 135790 | run "$YZF" --home "$T" login --officer 44010020230001
-say "Officer 李华 enrolls while 张明 is logged in (the store's data key opens only with a PIN)"
-B=$(enroll 246802 李华 44010020230002)
-echo "feed $B"
+say "李华 enrolls while 张明 is logged in (the store's data key opens only with a PIN)"
+echo 246802 | run "$YZF" --home "$T" enroll online --server "$URL" \
+	--ca "$W/syncd/ca.crt" --code "$CODE_B"
+B=$("$YZF" --home "$T" --json status | grep -o '"feed":"[0-9a-f]*"' | sed -n 2p | cut -d'"' -f4)
 echo 246802 | run "$YZF" --home "$T" login --officer 44010020230002
 
 say "On site: 天河路385号, a food shop. Two officers, credentials shown."
@@ -82,29 +102,16 @@ run "$YZF" --home "$T" verify
 say "Terminal status"
 run "$YZF" --home "$T" status
 
-say "The city's sync daemon: TLS 1.2 on loopback, the authority's roster"
-run "$SYNCD" init --dir "$W/syncd"
-cat >"$W/syncd.ini" <<INI
-[server]
-listen = 127.0.0.1
-port = 0
-data_dir = $W/syncd
-authority_dir = $W/city
-INI
-"$SYNCD" --config "$W/syncd.ini" 2>"$W/syncd.log" &
-SYNCD_PID=$!
-trap 'kill $SYNCD_PID 2>/dev/null' EXIT
-[ -n "${YZF_DEMO_CLEAN:-}" ] && trap 'kill $SYNCD_PID 2>/dev/null; rm -rf "$W"' EXIT
-for _ in $(seq 1 100); do
-	PORT=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\).*/\1/p' "$W/syncd.log" | head -1)
-	[ -n "$PORT" ] && break
-	sleep 0.1
-done
-echo "yzf-syncd listening on 127.0.0.1:$PORT"
 say "Both officers' feeds go to the city; the terminal trusts only the city's CA"
-run "$YZF" --home "$T" sync --server "https://localhost:$PORT" --ca "$W/syncd/ca.crt"
+run "$YZF" --home "$T" sync
 run "$YZF" --home "$T" sync --status
 echo "city store: $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM records') records from $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM feeds WHERE head_seq > 0') feeds"
+say "A photo of the expired biscuits goes up as evidence, by hash, resumable"
+head -c 1500000 /dev/urandom >"$W/IMG_0042.jpg"
+run "$YZF" --home "$T" blob push "$W/IMG_0042.jpg" --officer 44010020230002
+say "Document numbers for offline printing: a block leased, one taken"
+run "$YZF" --home "$T" lease get --doc-type ZLGZ --count 20 --officer 44010020230001
+run "$YZF" --home "$T" lease take --doc-type ZLGZ --officer 44010020230001
 
 say "Someone edits the store behind the terminal's back"
 sqlite3 "$T/store.db" "UPDATE records SET type = 'note' WHERE feed = X'$A' AND seq = 2"
