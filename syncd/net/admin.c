@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <time.h>
+#include <unistd.h>
+#include <yzf/cert.h>
 
 #include "../store/enroll.h"
 #include "admin.h"
@@ -75,12 +78,80 @@ static int enroll_code(const struct syncd_config *cfg, int argc, char **argv)
 	return 0;
 }
 
+/* Revoke a certificate from now on: the line is signed with the city
+ * issuing key and appended to the authority's revoked.ndjson, which the
+ * running daemon reloads within a second (records made before stay valid). */
+static int revoke_cert(const struct syncd_config *cfg, int argc, char **argv)
+{
+	const char *serial = opt(argc, argv, "serial"),
+		   *reason = opt(argc, argv, "reason");
+	struct yzf_revocation r = { 0 };
+	struct yzf_buf line = { 0 };
+	char path[SYNCD_PATH_MAX + 32];
+	struct timespec ts;
+	if (!serial || !reason || strlen(serial) != 32 ||
+	    sodium_hex2bin(r.serial, sizeof r.serial, serial, 32, NULL, NULL,
+			   NULL) != 0) {
+		fprintf(stderr, "yzf-syncd admin revoke: --serial HEX32 (see yzf "
+			"authority show) --reason TEXT\n");
+		return 1;
+	}
+	snprintf(r.reason, sizeof r.reason, "%s", reason);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	r.at_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	r.tz = 480;
+	snprintf(path, sizeof path, "%s/city.sk", cfg->authority_dir);
+	FILE *f = fopen(path, "r");
+	char buf[160];
+	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+	if (f)
+		fclose(f);
+	uint8_t *sk = sodium_malloc(64);
+	int rc = 2;
+	if (!sk || n < 128 || sodium_hex2bin(sk, 64, buf, n, "\n", NULL, NULL)) {
+		fprintf(stderr, "yzf-syncd admin revoke: %s: not the city key\n",
+			path);
+		goto out;
+	}
+	if (yzf_revocation_sign_line(&r, sk, &line)) {
+		fprintf(stderr, "yzf-syncd admin revoke: the reason must be "
+			"1 to 200 bytes of UTF-8\n");
+		rc = 1;
+		goto out;
+	}
+	yzf_buf_putc(&line, '\n');
+	snprintf(path, sizeof path, "%s/revoked.ndjson", cfg->authority_dir);
+	f = fopen(path, "ab");
+	if (!f || fwrite(line.p, 1, line.len, f) != line.len || fflush(f) ||
+	    fsync(fileno(f))) {
+		fprintf(stderr, "yzf-syncd admin revoke: %s: cannot append\n",
+			path);
+	} else {
+		printf("revoked %s from now: %s\n", serial, reason);
+		rc = 0;
+	}
+	if (f)
+		fclose(f);
+out:
+	sodium_memzero(buf, sizeof buf);
+	sodium_free(sk);
+	yzf_buf_free(&line);
+	return rc;
+}
+
 int syncd_admin(const struct syncd_config *cfg, int argc, char **argv)
 {
+	if (sodium_init() < 0) {
+		fprintf(stderr, "yzf-syncd admin: libsodium failed to start\n");
+		return 2;
+	}
 	if (argc >= 1 && strcmp(argv[0], "enroll-code") == 0)
 		return enroll_code(cfg, argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "revoke") == 0)
+		return revoke_cert(cfg, argc - 1, argv + 1);
 	fprintf(stderr, "yzf-syncd admin: enroll-code --name N --officer-no NO "
 		"--agency A --uscc CODE [--roles officer,...] [--days N] "
-		"[--hours N]\n");
+		"[--hours N]\n"
+		"                  revoke --serial HEX32 --reason TEXT\n");
 	return 1;
 }

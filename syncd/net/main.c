@@ -31,6 +31,7 @@ static const char usage[] =
 	"       yzf-syncd [--config FILE] admin enroll-code --name N\n"
 	"                 --officer-no NO --agency A --uscc CODE\n"
 	"                 [--roles officer,reviewer,head] [--days N] [--hours N]\n"
+	"       yzf-syncd [--config FILE] admin revoke --serial HEX32 --reason TEXT\n"
 	"       yzf-syncd --help | --version\n"
 	"\n"
 	"serve (the default) runs the city sync daemon: HTTPS (TLS 1.2,\n"

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,10 @@ struct app {
 		int64_t milli;   /* tokens x 1000 */
 	} buckets[1024];
 	int64_t rate;            /* pushes per second */
+	/* the authority files as last loaded, checked at most once a second
+	 * so `yzf-syncd admin revoke` takes effect on the running daemon */
+	_Atomic int64_t roster_checked;
+	int64_t roster_sig;      /* written under the roster write lock */
 	int64_t skew_ms;
 	struct syncd_stats stats;
 };
@@ -157,6 +162,61 @@ static bool take_token(struct app *a, const uint8_t feed[YZF_KEY_LEN],
 	return ok;
 }
 
+/* A fingerprint of issued.ndjson and revoked.ndjson: sizes and times. */
+static int64_t authority_sig(const char *dir)
+{
+	const char *names[] = { "issued.ndjson", "revoked.ndjson" };
+	int64_t sig = 0;
+	for (int i = 0; i < 2; i++) {
+		char path[4200];
+		struct stat sb;
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		if (stat(path, &sb) == 0)
+			sig = sig * 1000003 + (int64_t)sb.st_size * 7919 +
+			      (int64_t)sb.st_mtim.tv_sec * 1000000007LL +
+			      sb.st_mtim.tv_nsec;
+	}
+	return sig;
+}
+
+static void swap_roster(void *ctx, struct syncd_roster *r);
+
+/* Reload the roster when the authority's files changed (a revocation or
+ * a certificate issued beside the daemon). A roster that fails to load is
+ * logged and the one in force stays: never a silent drop. */
+static void maybe_reload(struct app *a, int64_t now)
+{
+	int64_t last = atomic_load(&a->roster_checked);
+	if (now - last < 1000 ||
+	    !atomic_compare_exchange_strong(&a->roster_checked, &last, now))
+		return;
+	const char *dir = syncd_store_authority(a->store);
+	int64_t sig = authority_sig(dir);
+	pthread_rwlock_rdlock(&a->roster_lock);
+	bool same = sig == a->roster_sig;
+	pthread_rwlock_unlock(&a->roster_lock);
+	if (same)
+		return;
+	sqlite3 *db = NULL;
+	struct syncd_roster *r = NULL;
+	char msg[400];
+	if (sqlite3_open_v2(syncd_store_path(a->store), &db, SQLITE_OPEN_READWRITE,
+			    NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 10000);
+		if (syncd_roster_load(db, dir, &r, msg, sizeof msg) == YZF_OK) {
+			swap_roster(a, r);
+			pthread_rwlock_wrlock(&a->roster_lock);
+			a->roster_sig = sig;
+			pthread_rwlock_unlock(&a->roster_lock);
+			fprintf(stderr, "yzf-syncd: roster reloaded from %s\n", dir);
+		} else {
+			fprintf(stderr, "yzf-syncd: roster NOT reloaded, the one in "
+				"force stays: %s\n", msg);
+		}
+	}
+	sqlite3_close(db);
+}
+
 static void swap_roster(void *ctx, struct syncd_roster *r)
 {
 	struct app *a = ctx;
@@ -174,6 +234,7 @@ static int handle(void *ctx, const struct syncd_request *req,
 	uint8_t feed[YZF_KEY_LEN];
 	char msg[512];
 	int rc = YZF_OK;
+	maybe_reload(a, now);
 	/* enrollment is authenticated by its one-time code instead */
 	if (is(req, "GET", "/v1/trust"))
 		return syncd_trust_handle(&a->enroll, resp, now);
@@ -305,6 +366,8 @@ int syncd_app_open_with(const struct syncd_config *cfg,
 	a->in.store = a->store;
 	a->in.roster = syncd_store_roster(a->store);
 	a->in.schemas = a->schemas;
+	a->roster_sig = authority_sig(authority_dir);
+	atomic_init(&a->roster_checked, 0);
 	a->enroll = (struct syncd_enroll){ .store = a->store, .lock_ctx = a,
 					   .swap_roster = swap_roster };
 	app->ctx = a;
