@@ -17,10 +17,17 @@ set -uo pipefail
 start=$(date +%s.%N)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=$here/../build
-if [[ ${1:-} == --build ]]; then
-	build=$2
-	shift 2
-fi
+args=()
+while [[ $# -gt 0 ]]; do
+	if [[ $1 == --build && $# -ge 2 ]]; then
+		build=$2
+		shift 2
+	else
+		args+=("$1")
+		shift
+	fi
+done
+set -- ${args[@]+"${args[@]}"}
 YZF=${YZF:-$build/device/yzf}
 YZF_SYNCD=${YZF_SYNCD:-$build/syncd/net/yzf-syncd}
 BIN=${YZF_BENCH_SYNC:-$build/bench/sync}

@@ -32,6 +32,7 @@ static const char usage[] =
 "  import FILE                      verify and store an export\n"
 "  status                           terminal, officers, feeds\n"
 "  types                            record types and their schemas\n"
+"  refdata                          reference data sets held (from sync)\n"
 "  wipe --yes                       crypto-erase every officer's keys\n"
 "  sync --server https://HOST:PORT --ca FILE [--feed HEX|--officer NO]\n"
 "       [--batch N] [--retries N]   push logged-in officers' feeds to the city\n"
@@ -52,7 +53,7 @@ static const char usage[] =
 "                                   store with the city key and verify it\n"
 "\n"
 "--json gives machine output on read commands (log, show, verify, status,\n"
-"types, authority show).\n"
+"types, refdata, authority show).\n"
 "\n"
 "Exit codes: 0 ok; 1 usage; 2 input refused (schema, canonical form);\n"
 "3 verification failed; 4 wrong PIN, locked out or not logged in;\n"
@@ -635,6 +636,36 @@ static int cmd_types(struct cli *c)
 	return EXIT_OK;
 }
 
+static int cmd_refdata(struct cli *c)
+{
+	char name[33];
+	int64_t version, size;
+	int ec = cli_open(c, false);
+	if (ec)
+		return ec;
+	cJSON *arr = c->json ? cJSON_CreateArray() : NULL;
+	for (size_t i = 0; yzf_refset_list(c->y, i, name, &version, &size) == 0;
+	     i++) {
+		if (arr) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "name", name);
+			cJSON_AddNumberToObject(o, "version", (double)version);
+			cJSON_AddNumberToObject(o, "size", (double)size);
+			cJSON_AddItemToArray(arr, o);
+		} else {
+			printf("%-24s version %-6lld %lld bytes\n", name,
+			       (long long)version, (long long)size);
+		}
+	}
+	if (arr) {
+		char *s = cJSON_PrintUnformatted(arr);
+		printf("%s\n", s ? s : "[]");
+		free(s);
+		cJSON_Delete(arr);
+	}
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
@@ -682,7 +713,7 @@ int main(int argc, char **argv)
 		{ "status", cmd_status }, { "wipe", cmd_wipe },
 		{ "types", cmd_types }, { "authority", cmd_authority },
 		{ "sync", cmd_sync }, { "blob", cmd_blob },
-		{ "lease", cmd_lease },
+		{ "lease", cmd_lease }, { "refdata", cmd_refdata },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

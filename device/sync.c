@@ -383,6 +383,81 @@ static int pull_revocations(struct cli *c, struct conn *cn,
 	return ec;
 }
 
+/* Newer reference data sets, each checked against the pinned city key,
+ * its hash and the version held (no rollback). */
+static int pull_refdata(struct cli *c, struct conn *cn, const uint8_t feed[32])
+{
+	char auth[YZF_AUTH_MAX], name[33];
+	struct resp r = { 0 };
+	struct yzf_buf body = { 0 };
+	int64_t version, size;
+	int ec = EXIT_OK;
+	yzf_buf_puts(&body, "{\"have\":{");
+	for (size_t i = 0; yzf_refset_list(c->y, i, name, &version, &size) == 0;
+	     i++) {
+		char item[80];
+		snprintf(item, sizeof item, "%s\"%s\":%lld", i ? "," : "", name,
+			 (long long)version);
+		yzf_buf_puts(&body, item);
+	}
+	yzf_buf_puts(&body, "}}");
+	int rc = yzf_sync_auth(c->y, feed, "POST", "/v1/refdata", body.p,
+			       body.len, auth);
+	if (rc) {
+		ec = cli_fail(c, rc, "sync");
+		goto out;
+	}
+	if ((!cn->open && conn_open(cn)) ||
+	    request(cn, "POST", "/v1/refdata", auth, "application/json", body.p,
+		    body.len, &r)) {
+		conn_close(cn);
+		fprintf(stderr, "yzf sync: could not fetch reference data; the "
+			"next sync retries\n");
+		goto out;
+	}
+	cJSON *j = cJSON_ParseWithLengthOpts((const char *)r.body.p, r.body.len,
+					     NULL, 0);
+	const cJSON *sets = cJSON_GetObjectItemCaseSensitive(j, "sets");
+	struct yzf_refset rs;
+	if (r.status != 200 || !cJSON_IsArray(sets)) {
+		/* not fatal: the records still go up; the next sync retries */
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+		fprintf(stderr, "yzf sync: reference data not updated (HTTP %d: "
+			"%s)\n", r.status,
+			cJSON_IsString(m) ? m->valuestring : "no answer");
+	}
+	const cJSON *e;
+	cJSON_ArrayForEach(e, sets) {
+		const cJSON *l = cJSON_GetObjectItemCaseSensitive(e, "line");
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(e, "content");
+		size_t bl = cJSON_IsString(b) ? strlen(b->valuestring) : 0, n = 0;
+		uint8_t *content = malloc(bl / 4 * 3 + 3);
+		if (!cJSON_IsString(l) || !content ||
+		    sodium_base642bin(content, bl / 4 * 3 + 3, b->valuestring, bl,
+				      NULL, &n, NULL,
+				      sodium_base64_VARIANT_ORIGINAL) != 0) {
+			fprintf(stderr, "yzf sync: a reference data set arrived "
+				"damaged\n");
+			ec = EXIT_VERIFY;
+		} else if ((rc = yzf_refset_store(c->y, (uint8_t *)l->valuestring,
+						  strlen(l->valuestring), content,
+						  n, &rs))) {
+			fprintf(stderr, "yzf sync: %s [%s]\n", yzf_errmsg(c->y),
+				yzf_errname(rc));
+			ec = EXIT_VERIFY;
+		} else {
+			printf("reference data: %s version %lld (%zu bytes)\n",
+			       rs.name, (long long)rs.version, n);
+		}
+		free(content);
+	}
+	cJSON_Delete(j);
+out:
+	yzf_buf_free(&r.body);
+	yzf_buf_free(&body);
+	return ec;
+}
+
 /* Bring in the other officers' records of the cases this feed works on. */
 static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32])
 {
@@ -498,6 +573,8 @@ int cmd_sync(struct cli *c)
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (ec == EXIT_OK)
 		ec = pull_revocations(c, &cn, feeds[0]);
+	if (ec == EXIT_OK)
+		ec = pull_refdata(c, &cn, feeds[0]);
 	for (size_t i = 0; i < n && ec == EXIT_OK; i++)
 		ec = push_feed(c, &cn, feeds[i], batch ? batch : 500, retries);
 	for (size_t i = 0; i < n && ec == EXIT_OK && !cli_flag(c, "push-only"); i++)

@@ -32,6 +32,7 @@ static const char usage[] =
 	"                 --officer-no NO --agency A --uscc CODE\n"
 	"                 [--roles officer,reviewer,head] [--days N] [--hours N]\n"
 	"       yzf-syncd [--config FILE] admin revoke --serial HEX32 --reason TEXT\n"
+	"       yzf-syncd [--config FILE] admin publish --name NAME --file FILE\n"
 	"       yzf-syncd --help | --version\n"
 	"\n"
 	"serve (the default) runs the city sync daemon: HTTPS (TLS 1.2,\n"

@@ -253,6 +253,8 @@ static int handle(void *ctx, const struct syncd_request *req,
 		syncd_answer_error(resp, 429, "too_many", msg, now);
 	} else if (is(req, "POST", "/v1/push")) {
 		rc = syncd_ingest_push(&a->in, feed, req, resp);
+	} else if (is(req, "POST", "/v1/refdata")) {
+		rc = syncd_refdata_handle(a->store, req, resp, now);
 	} else if (is(req, "POST", "/v1/lease")) {
 		rc = syncd_lease_handle(a->store, feed, req, resp, now);
 	} else if (is(req, "POST", "/v1/pull")) {

@@ -2,6 +2,7 @@
  * records of a case only if it has itself pushed a record naming that
  * case: an officer sees the cases they work on, not a colleague's others. */
 #include <cjson/cJSON.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,5 +195,74 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	yzf_buf_free(&lines);
+	return resp->body.oom ? YZF_ENOMEM : YZF_OK;
+}
+
+int syncd_refdata_handle(struct syncd_store *s, const struct syncd_request *req,
+			 struct syncd_response *resp, int64_t now)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char t[YZF_TIME_LEN + 1];
+	cJSON *j = req->body ? cJSON_ParseWithLengthOpts((const char *)req->body,
+							 req->body_len, NULL, 0)
+			     : NULL;
+	const cJSON *have = cJSON_GetObjectItemCaseSensitive(j, "have");
+	if (!cJSON_IsObject(have)) {
+		syncd_answer_error(resp, 400, "bad_request", "body: {\"have\":"
+				   "{NAME:VERSION,...}} expected", now);
+		goto out;
+	}
+	if (sqlite3_open_v2(syncd_store_path(s), &db, SQLITE_OPEN_READONLY,
+			    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT name, version, line, content FROM "
+			       "refdata r WHERE version = (SELECT max(version) "
+			       "FROM refdata WHERE name = r.name) ORDER BY name",
+			       -1, &st, NULL) != SQLITE_OK) {
+		syncd_answer_error(resp, 500, "internal", "store unreadable", now);
+		goto out;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	yzf_time_fmt(now, 480, t);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddTrueToObject(o, "ok");
+	cJSON_AddStringToObject(o, "server_time", t);
+	cJSON *sets = cJSON_AddArrayToObject(o, "sets");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const cJSON *hv = cJSON_GetObjectItemCaseSensitive(have, name);
+		if (cJSON_IsNumber(hv) &&
+		    (int64_t)hv->valuedouble >= sqlite3_column_int64(st, 1))
+			continue; /* the terminal is up to date */
+		size_t cl = (size_t)sqlite3_column_bytes(st, 3);
+		size_t bl = sodium_base64_encoded_len(cl,
+						      sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = malloc(bl);
+		struct yzf_buf line = { 0 };
+		yzf_buf_put(&line, sqlite3_column_blob(st, 2),
+			    (size_t)sqlite3_column_bytes(st, 2));
+		yzf_buf_putc(&line, 0);
+		if (b64 && !line.oom) {
+			sodium_bin2base64(b64, bl, sqlite3_column_blob(st, 3), cl,
+					  sodium_base64_VARIANT_ORIGINAL);
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "line", (char *)line.p);
+			cJSON_AddStringToObject(e, "content", b64);
+			cJSON_AddItemToArray(sets, e);
+		}
+		free(b64);
+		yzf_buf_free(&line);
+	}
+	char *txt = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	resp->status = 200;
+	resp->content_type = "application/json";
+	if (txt)
+		yzf_buf_puts(&resp->body, txt);
+	free(txt);
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	cJSON_Delete(j);
 	return resp->body.oom ? YZF_ENOMEM : YZF_OK;
 }

@@ -22,4 +22,9 @@ int syncd_pull_handle(struct syncd_store *s, const uint8_t feed[YZF_KEY_LEN],
 int syncd_revocations_handle(struct syncd_store *s, struct syncd_response *resp,
 			     int64_t now);
 
+/* POST /v1/refdata: the newest version of every published reference data
+ * set the terminal does not hold yet ({"have":{NAME:VERSION}}). */
+int syncd_refdata_handle(struct syncd_store *s, const struct syncd_request *req,
+			 struct syncd_response *resp, int64_t now);
+
 #endif

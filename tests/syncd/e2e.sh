@@ -109,6 +109,19 @@ check "only the missing chunks were sent" test "$(grep -c "POST /v1/blobs/$H" "$
 expect_exit 0 "a blob held already" "$YZF" --home "$W/t1" blob push "$W/video.bin" --server "https://localhost:$PORT" --ca "$S/ca.crt"
 check "deduplicated: nothing sent again" test "$(grep -c "POST /v1/blobs/$H" "$W/syncd.log")" = 3
 
+# Reference data: signed sets, newest version, fetched at sync.
+printf '{"matters":["SCJG-SP-0101"]}' >"$W/matters.json"
+expect_exit 0 "publish v1" "$YZF_SYNCD" --config "$W/syncd.ini" admin publish --name matters --file "$W/matters.json"
+contains "$W/out" "published matters version 1" "version 1"
+printf '{"matters":["SCJG-SP-0101","SCJG-SP-0102"]}' >"$W/matters.json"
+expect_exit 0 "publish v2" "$YZF_SYNCD" --config "$W/syncd.ini" admin publish --name matters --file "$W/matters.json"
+expect_exit 0 "sync fetches it" sync_to "$W/t1"
+contains "$W/out" "reference data: matters version 2" "the newest only"
+expect_exit 0 "held" "$YZF" --home "$W/t1" --json refdata
+contains "$W/out" '"name":"matters","version":2' "listed"
+expect_exit 0 "sync again" sync_to "$W/t1"
+check "not fetched twice" test "$(grep -c "reference data" "$W/out")" = 0
+
 # Document numbers: blocks per agency, type and year, never twice.
 expect_exit 0 "lease 3 numbers" "$YZF" --home "$W/t1" lease get --doc-type CF --count 3 --server "https://localhost:$PORT" --ca "$S/ca.crt"
 contains "$W/out" "numbers 1..3" "the first block"

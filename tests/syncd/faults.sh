@@ -247,7 +247,7 @@ phase "2 cut <6KiB" cut 6144 0 50 130 0 0 12
 phase "3 cutboth" cutboth 6144 0 40 60 0 10 40
 
 # 4: cuts, stalls and nothing, with retries: backoff and resumption
-phase "4 mixed+retries" mixed 16384 3 50 10 6 0 20
+phase "4 mixed+retries" mixed 8192 3 60 10 6 0 30
 
 # Everything is at the city: compare the two stores.
 "$YZF" --home "$T" sync --status >"$W/status"

@@ -54,5 +54,6 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "verify.h"
 #include "exchange.h"
 #include "sync.h"
+#include "refset.h"
 
 #endif
