@@ -6,7 +6,7 @@
 #include <sodium.h>
 #include <time.h>
 #include <unistd.h>
-#include <sqlite3.h>
+#include "../store/store.h"
 #include <yzf/cert.h>
 #include <yzf/refset.h>
 
@@ -141,20 +141,36 @@ out:
 	return rc;
 }
 
+struct publishing {
+	struct yzf_refset rs;
+	const uint8_t *sk;
+};
+
+/* Sign the header for the version the store chose. */
+static int sign_set(void *ctx, int64_t version, struct yzf_buf *line,
+		    char *msg, size_t cap)
+{
+	struct publishing *p = ctx;
+	p->rs.version = version;
+	if (yzf_refset_sign_line(&p->rs, p->sk, line)) {
+		snprintf(msg, cap, "--name is [a-z][a-z0-9_-]{0,31}");
+		return YZF_EINVAL;
+	}
+	return YZF_OK;
+}
+
 /* Publish a new version of a reference data set: signed with the city
  * issuing key, kept in the store; terminals fetch it at their next sync.
  * Versions only go up. */
 static int publish(const struct syncd_config *cfg, int argc, char **argv)
 {
 	const char *name = opt(argc, argv, "name"), *file = opt(argc, argv, "file");
-	struct yzf_refset rs = { .tz = 480 };
-	struct yzf_buf line = { 0 };
-	char path[SYNCD_PATH_MAX + 32], buf[160];
+	struct publishing p = { .rs = { .tz = 480 } };
+	char path[SYNCD_PATH_MAX + 32], buf[160], msg[400];
 	struct timespec ts;
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
 	uint8_t *sk = NULL, *content = NULL;
 	size_t clen = 0;
+	int64_t version;
 	int rc = 2;
 	if (!name || !file) {
 		fprintf(stderr, "yzf-syncd admin publish --name NAME --file FILE\n");
@@ -176,11 +192,11 @@ static int publish(const struct syncd_config *cfg, int argc, char **argv)
 			"64 MiB\n", file);
 		goto out;
 	}
-	snprintf(rs.name, sizeof rs.name, "%s", name);
-	crypto_generichash(rs.hash, sizeof rs.hash, content, clen, NULL, 0);
-	rs.size = (int64_t)clen;
+	snprintf(p.rs.name, sizeof p.rs.name, "%s", name);
+	crypto_generichash(p.rs.hash, sizeof p.rs.hash, content, clen, NULL, 0);
+	p.rs.size = (int64_t)clen;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	rs.at_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	p.rs.at_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	snprintf(path, sizeof path, "%s/city.sk", cfg->authority_dir);
 	f = fopen(path, "r");
 	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
@@ -192,54 +208,22 @@ static int publish(const struct syncd_config *cfg, int argc, char **argv)
 			path);
 		goto out;
 	}
+	p.sk = sk;
 	snprintf(path, sizeof path, "%s/store.db", cfg->data_dir);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-	    sqlite3_busy_timeout(db, 10000) ||
-	    sqlite3_exec(db, "PRAGMA synchronous = FULL; BEGIN IMMEDIATE", NULL,
-			 NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT coalesce(max(version), 0) FROM refdata "
-			       "WHERE name = ?", -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "yzf-syncd admin publish: store %s: %s (start "
-			"yzf-syncd once to create it)\n", path,
-			db ? sqlite3_errmsg(db) : "cannot open");
+	rc = syncd_store_refdata_publish(path, p.rs.name, sign_set, &p, content,
+					 clen, p.rs.at_ms, &version, msg,
+					 sizeof msg);
+	if (rc) {
+		fprintf(stderr, "yzf-syncd admin publish: %s\n", msg);
+		rc = rc == YZF_EINVAL ? 1 : 2;
 		goto out;
 	}
-	sqlite3_bind_text(st, 1, rs.name, -1, SQLITE_STATIC);
-	rs.version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1
-						    : 1;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (yzf_refset_sign_line(&rs, sk, &line)) {
-		fprintf(stderr, "yzf-syncd admin publish: --name is "
-			"[a-z][a-z0-9_-]{0,31}\n");
-		rc = 1;
-		goto out;
-	}
-	if (sqlite3_prepare_v2(db, "INSERT INTO refdata (name, version, line, "
-			       "content, published) VALUES (?, ?, ?, ?, ?)", -1,
-			       &st, NULL) != SQLITE_OK)
-		goto dberr;
-	sqlite3_bind_text(st, 1, rs.name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, rs.version);
-	sqlite3_bind_blob(st, 3, line.p, (int)line.len, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, content, (int)clen, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, rs.at_ms);
-	if (sqlite3_step(st) != SQLITE_DONE ||
-	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		goto dberr;
-	printf("published %s version %lld (%zu bytes)\n", rs.name,
-	       (long long)rs.version, clen);
-	rc = 0;
-	goto out;
-dberr:
-	fprintf(stderr, "yzf-syncd admin publish: %s\n", sqlite3_errmsg(db));
+	printf("published %s version %lld (%zu bytes)\n", p.rs.name,
+	       (long long)version, clen);
 out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
 	sodium_memzero(buf, sizeof buf);
 	sodium_free(sk);
 	free(content);
-	yzf_buf_free(&line);
 	return rc;
 }
 

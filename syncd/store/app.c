@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,24 +196,19 @@ static void maybe_reload(struct app *a, int64_t now)
 	pthread_rwlock_unlock(&a->roster_lock);
 	if (same)
 		return;
-	sqlite3 *db = NULL;
 	struct syncd_roster *r = NULL;
 	char msg[400];
-	if (sqlite3_open_v2(syncd_store_path(a->store), &db, SQLITE_OPEN_READWRITE,
-			    NULL) == SQLITE_OK) {
-		sqlite3_busy_timeout(db, 10000);
-		if (syncd_roster_load(db, dir, &r, msg, sizeof msg) == YZF_OK) {
-			swap_roster(a, r);
-			pthread_rwlock_wrlock(&a->roster_lock);
-			a->roster_sig = sig;
-			pthread_rwlock_unlock(&a->roster_lock);
-			fprintf(stderr, "yzf-syncd: roster reloaded from %s\n", dir);
-		} else {
-			fprintf(stderr, "yzf-syncd: roster NOT reloaded, the one in "
-				"force stays: %s\n", msg);
-		}
+	if (syncd_store_load_roster(syncd_store_path(a->store), dir, &r, msg,
+				    sizeof msg) == YZF_OK) {
+		swap_roster(a, r);
+		pthread_rwlock_wrlock(&a->roster_lock);
+		a->roster_sig = sig;
+		pthread_rwlock_unlock(&a->roster_lock);
+		fprintf(stderr, "yzf-syncd: roster reloaded from %s\n", dir);
+	} else {
+		fprintf(stderr, "yzf-syncd: roster NOT reloaded, the one in force "
+			"stays: %s\n", msg);
 	}
-	sqlite3_close(db);
 }
 
 static void swap_roster(void *ctx, struct syncd_roster *r)

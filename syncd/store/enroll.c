@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,20 +43,6 @@ static void code_hash(const char norm[17], uint8_t h[32])
 			   (const uint8_t *)"yzf-enroll-code", 15);
 }
 
-static sqlite3 *open_db(const char *path, char *msg, size_t cap)
-{
-	sqlite3 *db = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		snprintf(msg, cap, "store %s: %s (start yzf-syncd once to create "
-			 "it)", path, db ? sqlite3_errmsg(db) : "cannot open");
-		sqlite3_close(db);
-		return NULL;
-	}
-	sqlite3_busy_timeout(db, 10000);
-	sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
-	return db;
-}
-
 int syncd_code_create(const char *store_path, const struct syncd_code_spec *c,
 		      int64_t now, char code[SYNCD_CODE_LEN + 1], char *msg,
 		      size_t cap)
@@ -85,35 +70,15 @@ int syncd_code_create(const char *store_path, const struct syncd_code_spec *c,
 	snprintf(code, SYNCD_CODE_LEN + 1, "%.4s-%.4s-%.4s-%.4s", norm, norm + 4,
 		 norm + 8, norm + 12);
 	code_hash(norm, h);
-	sqlite3 *db = open_db(store_path, msg, cap);
-	if (!db)
-		return YZF_ENOTFOUND;
-	sqlite3_stmt *st = NULL;
-	int rc = YZF_OK;
-	if (sqlite3_prepare_v2(db, "INSERT INTO enroll_codes (code_hash, name, "
-			       "officer_no, agency, uscc, roles, days, created, "
-			       "expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
-			       &st, NULL) != SQLITE_OK) {
-		snprintf(msg, cap, "store: %s", sqlite3_errmsg(db));
-		rc = YZF_EIO;
-	} else {
-		sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, draft.name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, draft.officer_no, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, draft.agency, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, draft.uscc, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 6, draft.roles);
-		sqlite3_bind_int64(st, 7, c->days ? c->days : 365);
-		sqlite3_bind_int64(st, 8, now);
-		sqlite3_bind_int64(st, 9, now + (int64_t)(c->hours ? c->hours : 72) *
-						  3600000);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			snprintf(msg, cap, "store: %s", sqlite3_errmsg(db));
-			rc = YZF_EIO;
-		}
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	struct syncd_code_row row = { .roles = draft.roles,
+				      .days = c->days ? c->days : 365 };
+	memcpy(row.name, draft.name, sizeof row.name);
+	memcpy(row.officer_no, draft.officer_no, sizeof row.officer_no);
+	memcpy(row.agency, draft.agency, sizeof row.agency);
+	memcpy(row.uscc, draft.uscc, sizeof row.uscc);
+	int rc = syncd_store_code_add(store_path, h, &row, now,
+				      now + (int64_t)(c->hours ? c->hours : 72) *
+						    3600000, msg, cap);
 	sodium_memzero(norm, sizeof norm);
 	return rc;
 }
@@ -177,7 +142,7 @@ static int append_issued(const char *dir, const struct yzf_buf *line)
 }
 
 /* Issue the certificate for a checked request; line receives it. */
-static int issue(struct syncd_enroll *e, sqlite3_stmt *row,
+static int issue(struct syncd_enroll *e, const struct syncd_code_row *row,
 		 const uint8_t feed[YZF_KEY_LEN], const char *terminal,
 		 int64_t now, struct yzf_buf *line, char *msg, size_t cap)
 {
@@ -202,15 +167,14 @@ static int issue(struct syncd_enroll *e, sqlite3_stmt *row,
 	randombytes_buf(c.serial, sizeof c.serial);
 	memcpy(c.issuer, city.c.key, YZF_KEY_LEN);
 	memcpy(c.key, feed, YZF_KEY_LEN);
-	snprintf(c.name, sizeof c.name, "%s", sqlite3_column_text(row, 0));
-	snprintf(c.officer_no, sizeof c.officer_no, "%s",
-		 sqlite3_column_text(row, 1));
-	snprintf(c.agency, sizeof c.agency, "%s", sqlite3_column_text(row, 2));
-	snprintf(c.uscc, sizeof c.uscc, "%s", sqlite3_column_text(row, 3));
+	memcpy(c.name, row->name, sizeof c.name);
+	memcpy(c.officer_no, row->officer_no, sizeof c.officer_no);
+	memcpy(c.agency, row->agency, sizeof c.agency);
+	memcpy(c.uscc, row->uscc, sizeof c.uscc);
 	snprintf(c.terminal, sizeof c.terminal, "%s", terminal);
-	c.roles = (uint32_t)sqlite3_column_int64(row, 4);
+	c.roles = row->roles;
 	c.not_before = now - 10 * 60000LL; /* slack for a slow terminal clock */
-	c.not_after = now + sqlite3_column_int64(row, 5) * 86400000LL;
+	c.not_after = now + row->days * 86400000LL;
 	c.tz = 480;
 	/* the public key in city.sk must be the city certificate's */
 	if (memcmp(sk + 32, city.c.key, YZF_KEY_LEN) != 0) {
@@ -235,15 +199,38 @@ out:
 	return rc;
 }
 
+/* What the code's transaction needs to issue the certificate. */
+struct issuing {
+	struct syncd_enroll *e;
+	const uint8_t *feed;
+	const char *terminal;
+	int64_t now;
+	struct yzf_buf line;
+};
+
+/* Inside the code's transaction: sign the certificate and record it in
+ * issued.ndjson (durably) before the code is marked used. */
+static int issue_cb(void *ctx, const struct syncd_code_row *row, char *msg,
+		    size_t cap)
+{
+	struct issuing *is = ctx;
+	int rc = issue(is->e, row, is->feed, is->terminal, is->now, &is->line,
+		       msg, cap);
+	if (!rc && append_issued(syncd_store_authority(is->e->store), &is->line)) {
+		snprintf(msg, cap, "issued.ndjson: %s", strerror(errno));
+		rc = YZF_EIO;
+	}
+	return rc;
+}
+
 int syncd_enroll_handle(struct syncd_enroll *e, const struct syncd_request *req,
 			struct syncd_response *resp, int64_t now)
 {
 	char msg[400], norm[17], terminal[65];
 	uint8_t feed[YZF_KEY_LEN], h[32];
-	struct yzf_buf line = { 0 };
 	struct yzf_canon_err ce;
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
+	struct issuing is = { .e = e, .feed = feed, .terminal = terminal,
+			      .now = now };
 	int status = 400;
 	const char *code = "bad_request";
 	cJSON *j = req->body ? cJSON_ParseWithLengthOpts((const char *)req->body,
@@ -266,59 +253,24 @@ int syncd_enroll_handle(struct syncd_enroll *e, const struct syncd_request *req,
 		goto fail;
 	}
 	code_hash(norm, h);
-	status = 500, code = "internal";
-	if (!(db = open_db(syncd_store_path(e->store), msg, sizeof msg)))
-		goto fail;
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT name, officer_no, agency, uscc, roles, "
-			       "days, expires, used FROM enroll_codes WHERE "
-			       "code_hash = ?", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(msg, sizeof msg, "store: %s", sqlite3_errmsg(db));
+	int rc = syncd_store_code_use(syncd_store_path(e->store), h, now, feed,
+				      issue_cb, &is, msg, sizeof msg);
+	if (rc == YZF_ENOTFOUND || rc == YZF_ESTATE || rc == YZF_ERANGE) {
+		status = 403, code = "forbidden";
 		goto fail;
 	}
-	sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
-	status = 403, code = "forbidden";
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		snprintf(msg, sizeof msg, "code: not issued by this city");
+	if (rc) {
+		status = 500, code = "internal";
 		goto fail;
 	}
-	if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
-		snprintf(msg, sizeof msg, "code: already used");
-		goto fail;
-	}
-	if (sqlite3_column_int64(st, 6) <= now) {
-		snprintf(msg, sizeof msg, "code: expired; ask for a new one");
-		goto fail;
-	}
-	status = 500, code = "internal";
-	if (issue(e, st, feed, terminal, now, &line, msg, sizeof msg))
-		goto fail;
-	sqlite3_finalize(st);
-	st = NULL;
-	/* issued.ndjson first: the roster reloads from it, and a
-	 * certificate issued but unanswered harms no one (its key never
-	 * left the terminal, which will ask again with the unused code). */
-	if (append_issued(syncd_store_authority(e->store), &line)) {
-		snprintf(msg, sizeof msg, "issued.ndjson: %s", strerror(errno));
-		goto fail;
-	}
-	if (sqlite3_prepare_v2(db, "UPDATE enroll_codes SET used = ?, used_feed "
-			       "= ? WHERE code_hash = ?", -1, &st,
-			       NULL) != SQLITE_OK)
-		goto dberr;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_blob(st, 2, feed, YZF_KEY_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, h, 32, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE ||
-	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		goto dberr;
-	sqlite3_finalize(st);
-	st = NULL;
 	/* the new officer may push from now on */
 	struct syncd_roster *r = NULL;
-	if (syncd_roster_load(db, syncd_store_authority(e->store), &r, msg,
-			      sizeof msg))
+	if (syncd_store_load_roster(syncd_store_path(e->store),
+				    syncd_store_authority(e->store), &r, msg,
+				    sizeof msg)) {
+		status = 500, code = "internal";
 		goto fail;
+	}
 	e->swap_roster(e->lock_ctx, r);
 	size_t tl;
 	char *trust = read_file(syncd_store_authority(e->store), "trust.ndjson",
@@ -330,7 +282,7 @@ int syncd_enroll_handle(struct syncd_enroll *e, const struct syncd_request *req,
 	cJSON_AddStringToObject(o, "server_time", t);
 	struct yzf_buf b = { 0 };
 	yzf_buf_puts(&b, trust ? trust : "");
-	yzf_buf_put(&b, line.p, line.len);
+	yzf_buf_put(&b, is.line.p, is.line.len);
 	yzf_buf_putc(&b, 0);
 	cJSON_AddStringToObject(o, "bundle", b.oom ? "" : (char *)b.p);
 	char *s = cJSON_PrintUnformatted(o);
@@ -343,18 +295,10 @@ int syncd_enroll_handle(struct syncd_enroll *e, const struct syncd_request *req,
 	cJSON_Delete(o);
 	yzf_buf_free(&b);
 	goto out;
-dberr:
-	snprintf(msg, sizeof msg, "store: %s", sqlite3_errmsg(db));
 fail:
 	syncd_answer_error(resp, status, code, msg, now);
 out:
-	sqlite3_finalize(st);
-	if (db) {
-		if (!sqlite3_get_autocommit(db))
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		sqlite3_close(db);
-	}
-	yzf_buf_free(&line);
+	yzf_buf_free(&is.line);
 	cJSON_Delete(j);
 	sodium_memzero(norm, sizeof norm);
 	return resp->body.oom ? YZF_ENOMEM : YZF_OK;

@@ -138,6 +138,73 @@ bool syncd_store_healthy(struct syncd_store *s);
 /* Drain, stop the writer, close the database. Accepts NULL. */
 void syncd_store_close(struct syncd_store *s);
 
+/* --- Beside the writer (side.c): each call one short transaction on its
+ * own connection to the store file at path. msg (cap bytes) says what
+ * failed. --- */
+
+/* Load the roster from the authority directory (for a reload). */
+int syncd_store_load_roster(const char *path, const char *dir,
+			    struct syncd_roster **out, char *msg, size_t cap);
+
+/* An enrollment code's particulars (only its hash is kept). */
+struct syncd_code_row {
+	char name[97], officer_no[33], agency[129], uscc[19];
+	uint32_t roles;
+	int64_t days;
+};
+int syncd_store_code_add(const char *path, const uint8_t hash[32],
+			 const struct syncd_code_row *r, int64_t now,
+			 int64_t expires, char *msg, size_t cap);
+/* Use a code once: look it up (YZF_ENOTFOUND not issued, YZF_ESTATE used,
+ * YZF_ERANGE expired), call issue with its particulars (it must make the
+ * certificate durable), then mark the code used by feed; all in one
+ * transaction. */
+typedef int (*syncd_issue_fn)(void *ctx, const struct syncd_code_row *row,
+			      char *msg, size_t cap);
+int syncd_store_code_use(const char *path, const uint8_t hash[32], int64_t now,
+			 const uint8_t feed[YZF_KEY_LEN], syncd_issue_fn issue,
+			 void *ctx, char *msg, size_t cap);
+
+/* Records other feeds made in the cases (of those the feed has a record
+ * of) after the cursor, at most max, appended to out as exchange lines,
+ * each feed's certificate line first. *more when some remain: the cursor
+ * then says where to resume. */
+struct syncd_case_cursor {
+	uint8_t feed[YZF_KEY_LEN];
+	int64_t seq;
+};
+int syncd_store_case_records(const char *path, const uint8_t feed[YZF_KEY_LEN],
+			     const char *const *cases, size_t ncases,
+			     struct syncd_case_cursor *cur, size_t max,
+			     struct yzf_buf *out, size_t *count, bool *more,
+			     char *msg, size_t cap);
+
+/* Every revocation line, oldest first, appended to out. */
+int syncd_store_revocation_lines(const char *path, struct yzf_buf *out,
+				 char *msg, size_t cap);
+
+/* Lease count document numbers of the type for the feed's agency (uscc
+ * receives it) in year: [*first, *last], never leased before. */
+int syncd_store_lease(const char *path, const uint8_t feed[YZF_KEY_LEN],
+		      const char *doc_type, int year, int64_t count,
+		      char uscc[19], int64_t now, int64_t *first, int64_t *last,
+		      char *msg, size_t cap);
+
+/* The newest version of every reference data set, to fn in name order. */
+typedef int (*syncd_set_fn)(void *ctx, const char *name, int64_t version,
+			    const uint8_t *line, size_t llen,
+			    const uint8_t *content, size_t clen);
+int syncd_store_refdata_latest(const char *path, syncd_set_fn fn, void *ctx,
+			       char *msg, size_t cap);
+/* Publish the next version of a set: sign makes its header line for the
+ * version chosen inside the transaction. */
+typedef int (*syncd_sign_fn)(void *ctx, int64_t version, struct yzf_buf *line,
+			     char *msg, size_t cap);
+int syncd_store_refdata_publish(const char *path, const char *name,
+				syncd_sign_fn sign, void *ctx,
+				const uint8_t *content, size_t clen, int64_t now,
+				int64_t *version, char *msg, size_t cap);
+
 /* Lowercase hex of n bytes into out (2n + 1 bytes). */
 void syncd_hex(const uint8_t *in, size_t n, char *out);
 /* Exactly 2n lowercase hex digits into out; false otherwise. */
