@@ -202,23 +202,6 @@ out:
 	return ec;
 }
 
-static uint32_t parse_roles(const char *s)
-{
-	uint32_t r = 0;
-	char buf[128];
-	snprintf(buf, sizeof buf, "%s", s);
-	for (char *save, *t = strtok_r(buf, ",", &save); t;
-	     t = strtok_r(NULL, ",", &save)) {
-		uint32_t bit = !strcmp(t, "officer") ? YZF_ROLE_OFFICER
-			     : !strcmp(t, "reviewer") ? YZF_ROLE_REVIEWER
-			     : !strcmp(t, "head") ? YZF_ROLE_HEAD : 0;
-		if (!bit)
-			return 0;
-		r |= bit;
-	}
-	return r;
-}
-
 static int auth_issue(struct cli *c, struct authority *a)
 {
 	const char *req = cli_opt(c, "request"), *name = cli_opt(c, "name"),
@@ -260,7 +243,7 @@ static int auth_issue(struct cli *c, struct authority *a)
 	snprintf(fc.officer_no, sizeof fc.officer_no, "%s", no);
 	snprintf(fc.agency, sizeof fc.agency, "%s", agency);
 	snprintf(fc.uscc, sizeof fc.uscc, "%s", uscc);
-	fc.roles = parse_roles(roles ? roles : "officer");
+	fc.roles = yzf_roles_parse(roles ? roles : "officer");
 	/* a little slack for a terminal whose clock runs behind the city's */
 	fc.not_before = now - 10 * 60000LL;
 	fc.not_after = now + (days ? atoll(days) : 365) * 86400000LL;

@@ -249,6 +249,57 @@ static void progress(bool tty, const char *hex, int64_t acked, int64_t local)
 }
 
 static void conn_free(struct conn *cn);
+static bool read_saved(struct cli *c, const char *name, char *out, size_t cap);
+
+/* The city's address and CA: from the options, else those enroll online
+ * kept in the home. false (with a message) when either is missing. */
+struct city {
+	char server[512], ca[4200];
+};
+static bool city_of(struct cli *c, struct city *ct, const char *who)
+{
+	const char *server = cli_opt(c, "server"), *ca = cli_opt(c, "ca");
+	char saved[4200];
+	ct->server[0] = ct->ca[0] = 0;
+	if (server)
+		snprintf(ct->server, sizeof ct->server, "%s", server);
+	else
+		read_saved(c, "server", ct->server, sizeof ct->server);
+	snprintf(saved, sizeof saved, "%s/city-ca.pem", c->home);
+	if (ca)
+		snprintf(ct->ca, sizeof ct->ca, "%s", ca);
+	else if (access(saved, R_OK) == 0)
+		snprintf(ct->ca, sizeof ct->ca, "%s", saved);
+	if (!ct->server[0] || !ct->ca[0]) {
+		fprintf(stderr, "yzf %s: --server https://HOST:PORT and --ca FILE "
+			"(the city CA) are required (enroll online keeps both)\n",
+			who);
+		return false;
+	}
+	return true;
+}
+
+/* A request signed by the feed's key on the open (or reopened)
+ * connection. 0; 1 when the connection failed (closed: retry); a negative
+ * YZF_E code when the request could not be signed (reported). */
+static int signed_request(struct cli *c, struct conn *cn, const uint8_t *feed,
+			  const char *method, const char *path,
+			  const char *ctype, const uint8_t *body, size_t len,
+			  struct resp *r)
+{
+	char auth[YZF_AUTH_MAX];
+	int rc = yzf_sync_auth(c->y, feed, method, path, body, len, auth);
+	if (rc) {
+		cli_fail(c, rc, "sign the request");
+		return rc;
+	}
+	if ((!cn->open && conn_open(cn)) ||
+	    request(cn, method, path, auth, ctype, body, len, r)) {
+		conn_close(cn);
+		return 1;
+	}
+	return 0;
+}
 
 /* A one-line setting saved in the home by enroll online. */
 static bool read_saved(struct cli *c, const char *name, char *out, size_t cap)
@@ -279,7 +330,7 @@ static void backoff(int n, const char *why)
 static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 		     size_t batch, int retries)
 {
-	char hex[65], auth[YZF_AUTH_MAX];
+	char hex[65];
 	struct resp r = { 0 };
 	struct yzf_buf body = { 0 };
 	int64_t local, acked;
@@ -300,16 +351,13 @@ static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 		progress(tty, hex, acked, local);
 		if (n == 0)
 			break;
-		rc = yzf_sync_auth(c->y, feed, "POST", "/v1/push", body.p,
-				   body.len, auth);
-		if (rc) {
-			ec = cli_fail(c, rc, "sync");
+		rc = signed_request(c, cn, feed, "POST", "/v1/push",
+				    "application/x-ndjson", body.p, body.len, &r);
+		if (rc < 0) {
+			ec = cli_exit(rc);
 			break;
 		}
-		if ((!cn->open && conn_open(cn)) ||
-		    request(cn, "POST", "/v1/push", auth, "application/x-ndjson",
-			    body.p, body.len, &r)) {
-			conn_close(cn);
+		if (rc) {
 			if (++attempt > retries) {
 				fprintf(stderr, "yzf sync: giving up after %d "
 					"attempts; %lld records wait\n", attempt,
@@ -359,20 +407,16 @@ static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 static int pull_revocations(struct cli *c, struct conn *cn,
 			    const uint8_t feed[32])
 {
-	char auth[YZF_AUTH_MAX];
 	struct resp r = { 0 };
 	size_t added = 0;
 	int ec = EXIT_OK;
-	int rc = yzf_sync_auth(c->y, feed, "GET", "/v1/revocations", NULL, 0,
-			       auth);
-	if (rc) {
-		ec = cli_fail(c, rc, "sync");
-	} else if ((!cn->open && conn_open(cn)) ||
-		   request(cn, "GET", "/v1/revocations", auth, "application/json",
-			   NULL, 0, &r)) {
-		conn_close(cn);
+	int rc = signed_request(c, cn, feed, "GET", "/v1/revocations",
+				"application/json", NULL, 0, &r);
+	if (rc == 1) {
 		fprintf(stderr, "yzf sync: could not fetch revocations\n");
 		ec = EXIT_SYSTEM;
+	} else if (rc) {
+		ec = cli_exit(rc);
 	} else if ((rc = yzf_sync_revocations_answer(c->y, r.status, r.body.p,
 						     r.body.len, &added))) {
 		ec = cli_fail(c, rc, "sync: revocations");
@@ -387,7 +431,7 @@ static int pull_revocations(struct cli *c, struct conn *cn,
  * its hash and the version held (no rollback). */
 static int pull_refdata(struct cli *c, struct conn *cn, const uint8_t feed[32])
 {
-	char auth[YZF_AUTH_MAX], name[33];
+	char name[33];
 	struct resp r = { 0 };
 	struct yzf_buf body = { 0 };
 	int64_t version, size;
@@ -401,18 +445,13 @@ static int pull_refdata(struct cli *c, struct conn *cn, const uint8_t feed[32])
 		yzf_buf_puts(&body, item);
 	}
 	yzf_buf_puts(&body, "}}");
-	int rc = yzf_sync_auth(c->y, feed, "POST", "/v1/refdata", body.p,
-			       body.len, auth);
-	if (rc) {
-		ec = cli_fail(c, rc, "sync");
-		goto out;
-	}
-	if ((!cn->open && conn_open(cn)) ||
-	    request(cn, "POST", "/v1/refdata", auth, "application/json", body.p,
-		    body.len, &r)) {
-		conn_close(cn);
+	int rc = signed_request(c, cn, feed, "POST", "/v1/refdata",
+				"application/json", body.p, body.len, &r);
+	if (rc == 1)
 		fprintf(stderr, "yzf sync: could not fetch reference data; the "
 			"next sync retries\n");
+	if (rc) {
+		ec = rc == 1 ? EXIT_OK : cli_exit(rc);
 		goto out;
 	}
 	cJSON *j = cJSON_ParseWithLengthOpts((const char *)r.body.p, r.body.len,
@@ -461,7 +500,7 @@ out:
 /* Bring in the other officers' records of the cases this feed works on. */
 static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32])
 {
-	char hex[65], auth[YZF_AUTH_MAX];
+	char hex[65];
 	struct resp r = { 0 };
 	struct yzf_buf body = { 0 };
 	struct yzf_pull_cursor cur = { 0 };
@@ -472,20 +511,17 @@ static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32])
 		struct yzf_import_report rep;
 		yzf_buf_reset(&body);
 		int rc = yzf_sync_pull_body(c->y, feed, &cur, &body);
-		if (!rc)
-			rc = yzf_sync_auth(c->y, feed, "POST", "/v1/pull", body.p,
-					   body.len, auth);
 		if (rc) {
 			ec = cli_fail(c, rc, "sync pull");
 			break;
 		}
-		if ((!cn->open && conn_open(cn)) ||
-		    request(cn, "POST", "/v1/pull", auth, "application/json",
-			    body.p, body.len, &r)) {
-			conn_close(cn);
+		rc = signed_request(c, cn, feed, "POST", "/v1/pull",
+				    "application/json", body.p, body.len, &r);
+		if (rc == 1)
 			fprintf(stderr, "yzf sync: pull cut off; the next sync "
 				"resumes it\n");
-			ec = EXIT_SYSTEM;
+		if (rc) {
+			ec = rc == 1 ? EXIT_SYSTEM : cli_exit(rc);
 			break;
 		}
 		rc = yzf_sync_pull_answer(c->y, r.status, r.body.p, r.body.len,
@@ -512,8 +548,7 @@ static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32])
 
 int cmd_sync(struct cli *c)
 {
-	const char *server = cli_opt(c, "server"), *ca = cli_opt(c, "ca"),
-		   *bs = cli_opt(c, "batch"), *rs = cli_opt(c, "retries");
+	const char *bs = cli_opt(c, "batch"), *rs = cli_opt(c, "retries");
 	uint8_t feeds[YZF_MAX_OFFICERS][YZF_KEY_LEN];
 	size_t n = 0;
 	int ec = cli_open(c, false);
@@ -550,24 +585,15 @@ int cmd_sync(struct cli *c)
 		}
 		return EXIT_OK;
 	}
-	char saved_server[512], saved_ca[4200];
-	if (!server && read_saved(c, "server", saved_server, sizeof saved_server))
-		server = saved_server;
-	snprintf(saved_ca, sizeof saved_ca, "%s/city-ca.pem", c->home);
-	if (!ca && access(saved_ca, R_OK) == 0)
-		ca = saved_ca;
-	if (!server || !ca) {
-		fprintf(stderr, "yzf sync: --server https://HOST:PORT and --ca "
-			"FILE (the city CA) are required (enroll online saves "
-			"both)\n");
+	struct city ct;
+	if (!city_of(c, &ct, "sync"))
 		return EXIT_USAGE;
-	}
 	if (n == 0) {
 		fprintf(stderr, "yzf sync: no officer is logged in\n");
 		return EXIT_AUTH;
 	}
 	struct conn cn = { 0 };
-	ec = conn_setup(&cn, server, ca);
+	ec = conn_setup(&cn, ct.server, ct.ca);
 	size_t batch = bs ? (size_t)atol(bs) : 500;
 	int retries = rs ? atoi(rs) : 5;
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
@@ -743,7 +769,7 @@ static int blob_push(struct cli *c, struct conn *cn, const uint8_t feed[32],
 		     const char *file, int retries)
 {
 	uint8_t h[32], *chunk = malloc(1 << 20);
-	char hex[65], path[160], auth[YZF_AUTH_MAX];
+	char hex[65], path[160];
 	crypto_generichash_state st;
 	struct resp r = { 0 };
 	FILE *f = fopen(file, "rb");
@@ -769,10 +795,9 @@ static int blob_push(struct cli *c, struct conn *cn, const uint8_t feed[32],
 		int rc;
 		if (!asked) {
 			snprintf(path, sizeof path, "/v1/blobs/%s", hex);
-			rc = yzf_sync_auth(c->y, feed, "GET", path, NULL, 0, auth);
-			if (!rc && ((!cn->open && conn_open(cn)) ||
-				    request(cn, "GET", path, auth, "application/json",
-					    NULL, 0, &r)))
+			rc = signed_request(c, cn, feed, "GET", path,
+					    "application/json", NULL, 0, &r);
+			if (rc == 1)
 				goto cut;
 		} else {
 			if (fseeko(f, (off_t)have, SEEK_SET))
@@ -780,15 +805,14 @@ static int blob_push(struct cli *c, struct conn *cn, const uint8_t feed[32],
 			n = fread(chunk, 1, 1 << 20, f);
 			snprintf(path, sizeof path, "/v1/blobs/%s/%llu/%llu", hex,
 				 (unsigned long long)size, (unsigned long long)have);
-			rc = yzf_sync_auth(c->y, feed, "POST", path, chunk, n, auth);
-			if (!rc && ((!cn->open && conn_open(cn)) ||
-				    request(cn, "POST", path, auth,
+			rc = signed_request(c, cn, feed, "POST", path,
 					    "application/octet-stream", chunk, n,
-					    &r)))
+					    &r);
+			if (rc == 1)
 				goto cut;
 		}
 		if (rc) {
-			ec = cli_fail(c, rc, "blob");
+			ec = cli_exit(rc);
 			break;
 		}
 		if (!blob_state(&r, &have, &complete)) {
@@ -821,9 +845,8 @@ static int blob_push(struct cli *c, struct conn *cn, const uint8_t feed[32],
 
 int cmd_blob(struct cli *c)
 {
-	const char *sub = cli_arg(c, 0), *server = cli_opt(c, "server"),
-		   *ca = cli_opt(c, "ca"), *rs = cli_opt(c, "retries");
-	char saved_server[512], saved_ca[4200];
+	const char *sub = cli_arg(c, 0), *rs = cli_opt(c, "retries");
+	struct city ct;
 	uint8_t feed[YZF_KEY_LEN];
 	struct conn cn = { 0 };
 	if (!sub || strcmp(sub, "push") != 0 || !cli_arg(c, 1)) {
@@ -836,16 +859,9 @@ int cmd_blob(struct cli *c)
 		ec = cli_feed(c, feed);
 	if (ec)
 		return ec;
-	if (!server && read_saved(c, "server", saved_server, sizeof saved_server))
-		server = saved_server;
-	snprintf(saved_ca, sizeof saved_ca, "%s/city-ca.pem", c->home);
-	if (!ca && access(saved_ca, R_OK) == 0)
-		ca = saved_ca;
-	if (!server || !ca) {
-		fprintf(stderr, "yzf blob: --server and --ca are required\n");
+	if (!city_of(c, &ct, "blob"))
 		return EXIT_USAGE;
-	}
-	if ((ec = conn_setup(&cn, server, ca)))
+	if ((ec = conn_setup(&cn, ct.server, ct.ca)))
 		return ec;
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	for (int i = 1; cli_arg(c, i) && ec == EXIT_OK; i++)
@@ -858,8 +874,7 @@ int cmd_blob(struct cli *c)
 int cmd_lease(struct cli *c)
 {
 	const char *sub = cli_arg(c, 0), *dt = cli_opt(c, "doc-type"),
-		   *cs = cli_opt(c, "count"), *server = cli_opt(c, "server"),
-		   *ca = cli_opt(c, "ca");
+		   *cs = cli_opt(c, "count");
 	uint8_t feed[YZF_KEY_LEN];
 	if (!sub || !dt) {
 		fprintf(stderr, "yzf lease get|take|left --doc-type TYPE "
@@ -892,30 +907,22 @@ int cmd_lease(struct cli *c)
 		fprintf(stderr, "yzf lease: get, take or left\n");
 		return EXIT_USAGE;
 	}
-	char saved_server[512], saved_ca[4200], body[128], auth[YZF_AUTH_MAX];
-	if (!server && read_saved(c, "server", saved_server, sizeof saved_server))
-		server = saved_server;
-	snprintf(saved_ca, sizeof saved_ca, "%s/city-ca.pem", c->home);
-	if (!ca && access(saved_ca, R_OK) == 0)
-		ca = saved_ca;
-	if (!server || !ca) {
-		fprintf(stderr, "yzf lease get: --server and --ca are required\n");
+	char body[128];
+	struct city ct;
+	if (!city_of(c, &ct, "lease get"))
 		return EXIT_USAGE;
-	}
 	struct conn cn = { 0 };
 	struct resp r = { 0 };
 	int blen = snprintf(body, sizeof body, "{\"doc_type\":\"%.32s\","
 			    "\"count\":%d}", dt, cs ? atoi(cs) : 50);
 	int64_t first, last;
-	int rc = yzf_sync_auth(c->y, feed, "POST", "/v1/lease", (uint8_t *)body,
-			       (size_t)blen, auth);
-	if (rc)
-		return cli_fail(c, rc, "lease");
-	if ((ec = conn_setup(&cn, server, ca)) == EXIT_OK) {
-		if (conn_open(&cn) ||
-		    request(&cn, "POST", "/v1/lease", auth, "application/json",
-			    (uint8_t *)body, (size_t)blen, &r)) {
-			ec = EXIT_SYSTEM;
+	int rc;
+	if ((ec = conn_setup(&cn, ct.server, ct.ca)) == EXIT_OK) {
+		rc = signed_request(c, &cn, feed, "POST", "/v1/lease",
+				    "application/json", (uint8_t *)body,
+				    (size_t)blen, &r);
+		if (rc) {
+			ec = rc == 1 ? EXIT_SYSTEM : cli_exit(rc);
 		} else if ((rc = yzf_sync_lease_answer(c->y, feed, r.status,
 							r.body.p, r.body.len,
 							&first, &last))) {

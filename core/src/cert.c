@@ -28,6 +28,24 @@ const char *yzf_role_name(uint32_t role)
 	return "unknown";
 }
 
+uint32_t yzf_roles_parse(const char *list)
+{
+	uint32_t bits = 0;
+	const char *p = list;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		int i = 0;
+		while (i < NROLES && !(strlen(roles[i]) == n &&
+				       strncmp(p, roles[i], n) == 0))
+			i++;
+		if (i == NROLES)
+			return 0;
+		bits |= 1u << i;
+		p += n + (p[n] == ',');
+	}
+	return bits;
+}
+
 static bool utf8_len_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);
@@ -172,20 +190,10 @@ int yzf_cert_sign_line(const struct yzf_cert *c, const uint8_t issuer_sk[64],
 		       struct yzf_buf *out)
 {
 	struct yzf_buf b = { 0 };
-	uint8_t sig[YZF_SIG_LEN];
-	char hex[2 * YZF_SIG_LEN + 1];
 	int rc = yzf_cert_encode(c, &b);
 	if (rc == YZF_OK)
-		rc = yzf_sign_domain(YZF_CERT_DOMAIN, b.p, b.len, issuer_sk, sig);
-	if (rc == YZF_OK) {
-		yzf_hex(sig, YZF_SIG_LEN, hex);
-		yzf_buf_puts(out, "{\"cert\":");
-		yzf_buf_put(out, b.p, b.len);
-		yzf_buf_puts(out, ",\"sig\":\"");
-		yzf_buf_put(out, hex, 2 * YZF_SIG_LEN);
-		yzf_buf_puts(out, "\"}");
-		rc = out->oom ? YZF_ENOMEM : YZF_OK;
-	}
+		rc = yzf_sign_wrap(YZF_CERT_DOMAIN, "{\"cert\":", b.p, b.len,
+				   issuer_sk, out);
 	yzf_buf_free(&b);
 	return rc;
 }
@@ -360,8 +368,6 @@ int yzf_revocation_sign_line(const struct yzf_revocation *r,
 			     const uint8_t city_sk[64], struct yzf_buf *out)
 {
 	struct yzf_buf b = { 0 };
-	uint8_t sig[YZF_SIG_LEN];
-	char hex[2 * YZF_SIG_LEN + 1];
 	if (!r->reason[0] || !yzf_utf8_ok(r->reason, strlen(r->reason)) ||
 	    !yzf_time_ok(r->at_ms, r->tz))
 		return YZF_EINVAL;
@@ -375,16 +381,8 @@ int yzf_revocation_sign_line(const struct yzf_revocation *r,
 	if (!rc && b.oom)
 		rc = YZF_ENOMEM;
 	if (!rc)
-		rc = yzf_sign_domain(REV_DOMAIN, b.p, b.len, city_sk, sig);
-	if (!rc) {
-		yzf_hex(sig, YZF_SIG_LEN, hex);
-		yzf_buf_puts(out, "{\"rev\":");
-		yzf_buf_put(out, b.p, b.len);
-		yzf_buf_puts(out, ",\"sig\":\"");
-		yzf_buf_puts(out, hex);
-		yzf_buf_puts(out, "\"}");
-		rc = out->oom ? YZF_ENOMEM : YZF_OK;
-	}
+		rc = yzf_sign_wrap(REV_DOMAIN, "{\"rev\":", b.p, b.len, city_sk,
+				   out);
 	yzf_buf_free(&b);
 	return rc;
 }

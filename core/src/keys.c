@@ -211,12 +211,11 @@ int yzf_enroll_request(struct yzf *y, const char *pin, size_t pinlen,
 		       struct yzf_buf *req, uint8_t feed[YZF_KEY_LEN])
 {
 	struct yzf_config cfg;
-	struct yzf_buf cl = { 0 }, body = { 0 };
+	struct yzf_buf cl = { 0 }, body = { 0 }, line = { 0 };
 	struct yzf_signed_cert city;
 	uint8_t *keys = sodium_malloc(KEYS_LEN);
 	uint8_t seed[32], salt[crypto_pwhash_SALTBYTES], nonce[NONCE_LEN],
-		wrapped[WRAP_LEN], kek[32], ad[sizeof AD_SLOT - 1 + YZF_KEY_LEN],
-		sig[YZF_SIG_LEN];
+		wrapped[WRAP_LEN], kek[32], ad[sizeof AD_SLOT - 1 + YZF_KEY_LEN];
 	uint8_t sealed[YZF_DK_LEN + crypto_box_SEALBYTES], check[32];
 	bool first = false;
 	int64_t now;
@@ -271,7 +270,7 @@ int yzf_enroll_request(struct yzf *y, const char *pin, size_t pinlen,
 						   ad, sizeof ad, NULL, nonce,
 						   kek);
 	/* The request: proof that the terminal holds the feed key. */
-	char hex[2 * YZF_KEY_LEN + 1], t[YZF_TIME_LEN + 1], sighex[129];
+	char hex[2 * YZF_KEY_LEN + 1], t[YZF_TIME_LEN + 1];
 	yzf_hex(feed, YZF_KEY_LEN, hex);
 	yzf_time_fmt(now, tz, t);
 	yzf_buf_puts(&body, "{\"v\":1,\"kind\":\"feed-request\",\"feed\":\"");
@@ -281,11 +280,12 @@ int yzf_enroll_request(struct yzf *y, const char *pin, size_t pinlen,
 	yzf_buf_puts(&body, "\",\"at\":\"");
 	yzf_buf_puts(&body, t);
 	yzf_buf_puts(&body, "\"}");
+	/* signed now, while the key is in hand; handed out after commit */
 	rc = body.oom ? YZF_ENOMEM
-		      : yzf_sign_domain(REQ_DOMAIN, body.p, body.len, keys, sig);
+		      : yzf_sign_wrap(REQ_DOMAIN, "{\"req\":", body.p, body.len,
+				      keys, &line);
 	if (rc)
 		goto out;
-	yzf_hex(sig, YZF_SIG_LEN, sighex);
 
 	rc = yzf_begin(y);
 	if (rc)
@@ -347,11 +347,7 @@ int yzf_enroll_request(struct yzf *y, const char *pin, size_t pinlen,
 	else
 		yzf_rollback(y);
 	if (!rc) {
-		yzf_buf_puts(req, "{\"req\":");
-		yzf_buf_put(req, body.p, body.len);
-		yzf_buf_puts(req, ",\"sig\":\"");
-		yzf_buf_puts(req, sighex);
-		yzf_buf_puts(req, "\"}");
+		yzf_buf_put(req, line.p, line.len);
 		if (req->oom)
 			rc = yzf_fail(y, YZF_ENOMEM, "out of memory");
 	}
@@ -365,6 +361,7 @@ out:
 	sodium_memzero(kek, sizeof kek);
 	yzf_buf_free(&cl);
 	yzf_buf_free(&body);
+	yzf_buf_free(&line);
 	return rc;
 }
 

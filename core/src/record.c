@@ -291,6 +291,27 @@ bool yzf_sig_domain_ok(const char *domain, const uint8_t *bytes, size_t len,
 	return ok;
 }
 
+#define LINE_HEAD "{\"rec\":"
+#define LINE_SIG ",\"sig\":\""
+#define LINE_TAIL "\"}"
+
+int yzf_sign_wrap(const char *domain, const char *head, const uint8_t *bytes,
+		  size_t len, const uint8_t sk[64], struct yzf_buf *out)
+{
+	uint8_t sig[YZF_SIG_LEN];
+	char hex[2 * YZF_SIG_LEN + 1];
+	int rc = yzf_sign_domain(domain, bytes, len, sk, sig);
+	if (rc)
+		return rc;
+	yzf_hex(sig, YZF_SIG_LEN, hex);
+	yzf_buf_puts(out, head);
+	yzf_buf_put(out, bytes, len);
+	yzf_buf_puts(out, LINE_SIG);
+	yzf_buf_put(out, hex, 2 * YZF_SIG_LEN);
+	yzf_buf_puts(out, LINE_TAIL);
+	return out->oom ? YZF_ENOMEM : YZF_OK;
+}
+
 int yzf_record_sign(const uint8_t *bytes, size_t len, const uint8_t sk[64],
 		    uint8_t sig[YZF_SIG_LEN])
 {
@@ -317,9 +338,6 @@ void yzf_record_id(const uint8_t *bytes, size_t len,
 /* The exchange wrapper puts the envelope bytes verbatim after a fixed
  * prefix and the signature in a fixed-length tail, so the signed bytes are
  * found by position, never re-serialized. */
-#define LINE_HEAD "{\"rec\":"
-#define LINE_SIG ",\"sig\":\""
-#define LINE_TAIL "\"}"
 
 int yzf_record_line(const uint8_t *bytes, size_t len,
 		    const uint8_t sig[YZF_SIG_LEN], struct yzf_buf *out)

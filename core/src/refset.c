@@ -21,8 +21,6 @@ int yzf_refset_sign_line(const struct yzf_refset *s, const uint8_t city_sk[64],
 			 struct yzf_buf *out)
 {
 	struct yzf_buf b = { 0 };
-	uint8_t sig[YZF_SIG_LEN];
-	char hex[2 * YZF_SIG_LEN + 1];
 	if (!name_ok(s->name) || s->version < 1 || s->version > YZF_CANON_INT_MAX ||
 	    s->size < 0 || s->size > YZF_CANON_INT_MAX ||
 	    !yzf_time_ok(s->at_ms, s->tz))
@@ -39,16 +37,8 @@ int yzf_refset_sign_line(const struct yzf_refset *s, const uint8_t city_sk[64],
 	yzf_put_time(&b, s->at_ms, s->tz);
 	yzf_buf_putc(&b, '}');
 	int rc = b.oom ? YZF_ENOMEM
-		       : yzf_sign_domain(SET_DOMAIN, b.p, b.len, city_sk, sig);
-	if (!rc) {
-		yzf_hex(sig, YZF_SIG_LEN, hex);
-		yzf_buf_puts(out, "{\"set\":");
-		yzf_buf_put(out, b.p, b.len);
-		yzf_buf_puts(out, ",\"sig\":\"");
-		yzf_buf_puts(out, hex);
-		yzf_buf_puts(out, "\"}");
-		rc = out->oom ? YZF_ENOMEM : YZF_OK;
-	}
+		       : yzf_sign_wrap(SET_DOMAIN, "{\"set\":", b.p, b.len,
+				       city_sk, out);
 	yzf_buf_free(&b);
 	return rc;
 }

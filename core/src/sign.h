@@ -12,6 +12,10 @@ int yzf_sign_domain(const char *domain, const uint8_t *bytes, size_t len,
 bool yzf_sig_domain_ok(const char *domain, const uint8_t *bytes, size_t len,
 		       const uint8_t sig[YZF_SIG_LEN],
 		       const uint8_t pk[YZF_KEY_LEN]);
+/* Sign bytes in a domain and append {<head><bytes>,"sig":"<128 hex>"}
+ * where head is e.g. "{\"cert\":". */
+int yzf_sign_wrap(const char *domain, const char *head, const uint8_t *bytes,
+		  size_t len, const uint8_t sk[64], struct yzf_buf *out);
 /* Split {<head><canonical value>,"sig":"<128 hex>"} where head is e.g.
  * "{\"rec\":" or "{\"cert\":"; the value span is checked canonical. */
 int yzf_unwrap_signed(const char *head, const uint8_t *line, size_t len,

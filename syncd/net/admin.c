@@ -22,23 +22,6 @@ static const char *opt(int argc, char **argv, const char *name)
 	return NULL;
 }
 
-static uint32_t roles_of(const char *s)
-{
-	uint32_t r = 0;
-	char buf[128];
-	snprintf(buf, sizeof buf, "%s", s);
-	for (char *save, *t = strtok_r(buf, ",", &save); t;
-	     t = strtok_r(NULL, ",", &save)) {
-		uint32_t bit = !strcmp(t, "officer") ? YZF_ROLE_OFFICER
-			     : !strcmp(t, "reviewer") ? YZF_ROLE_REVIEWER
-			     : !strcmp(t, "head") ? YZF_ROLE_HEAD : 0;
-		if (!bit)
-			return 0;
-		r |= bit;
-	}
-	return r;
-}
-
 static int enroll_code(const struct syncd_config *cfg, int argc, char **argv)
 {
 	struct syncd_code_spec c = { 0 };
@@ -57,7 +40,7 @@ static int enroll_code(const struct syncd_config *cfg, int argc, char **argv)
 	snprintf(c.officer_no, sizeof c.officer_no, "%s", no);
 	snprintf(c.agency, sizeof c.agency, "%s", ag);
 	snprintf(c.uscc, sizeof c.uscc, "%s", uscc);
-	c.roles = roles ? roles_of(roles) : YZF_ROLE_OFFICER;
+	c.roles = roles ? yzf_roles_parse(roles) : YZF_ROLE_OFFICER;
 	if (!c.roles) {
 		fprintf(stderr, "yzf-syncd admin enroll-code: --roles is a list of "
 			"officer, reviewer, head\n");

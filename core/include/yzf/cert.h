@@ -122,6 +122,9 @@ YZF_API YZF_NODISCARD int yzf_revocation_parse(const uint8_t *line,
 /* "root", "city", "feed"; role names "officer", "reviewer", "head". */
 YZF_API const char *yzf_cert_kind_name(int kind);
 YZF_API const char *yzf_role_name(uint32_t role);
+/* Role bits of a comma-separated list ("officer,reviewer"); 0 if any
+ * name is unknown or the list is empty. */
+YZF_API uint32_t yzf_roles_parse(const char *list);
 
 #ifdef __cplusplus
 }
