@@ -413,8 +413,9 @@ static int pull_revocations(struct cli *c, struct conn *cn,
 	int rc = signed_request(c, cn, feed, "GET", "/v1/revocations",
 				"application/json", NULL, 0, &r);
 	if (rc == 1) {
-		fprintf(stderr, "yzf sync: could not fetch revocations\n");
-		ec = EXIT_SYSTEM;
+		/* not fatal: the records still go up; the next sync retries */
+		fprintf(stderr, "yzf sync: could not fetch revocations; the next "
+			"sync retries\n");
 	} else if (rc) {
 		ec = cli_exit(rc);
 	} else if ((rc = yzf_sync_revocations_answer(c->y, r.status, r.body.p,
@@ -498,8 +499,10 @@ out:
 }
 
 /* Bring in the other officers' records of the cases this feed works on. */
-static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32])
+static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
+		     int retries)
 {
+	int attempt = 0;
 	char hex[65];
 	struct resp r = { 0 };
 	struct yzf_buf body = { 0 };
@@ -507,7 +510,7 @@ static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32])
 	int64_t stored = 0, held = 0, bad = 0;
 	int ec = EXIT_OK;
 	cli_hex(feed, YZF_KEY_LEN, hex);
-	do {
+	for (;;) {
 		struct yzf_import_report rep;
 		yzf_buf_reset(&body);
 		int rc = yzf_sync_pull_body(c->y, feed, &cur, &body);
@@ -517,6 +520,10 @@ static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32])
 		}
 		rc = signed_request(c, cn, feed, "POST", "/v1/pull",
 				    "application/json", body.p, body.len, &r);
+		if (rc == 1 && ++attempt <= retries) {
+			backoff(attempt, "pull cut off");
+			continue; /* the same cursor again: imports are idempotent */
+		}
 		if (rc == 1)
 			fprintf(stderr, "yzf sync: pull cut off; the next sync "
 				"resumes it\n");
@@ -524,6 +531,7 @@ static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32])
 			ec = rc == 1 ? EXIT_SYSTEM : cli_exit(rc);
 			break;
 		}
+		attempt = 0;
 		rc = yzf_sync_pull_answer(c->y, r.status, r.body.p, r.body.len,
 					  &rep, &cur);
 		if (rc) {
@@ -536,7 +544,9 @@ static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32])
 		if (rep.quarantined)
 			fprintf(stderr, "yzf sync: pulled records quarantined: "
 				"%s\n", rep.first_problem);
-	} while (cur.set);
+		if (!cur.set)
+			break;
+	}
 	if (ec == EXIT_OK)
 		printf("feed %.16s: shared cases: %lld new records from other "
 		       "officers, %lld already held%s\n", hex, (long long)stored,
@@ -604,7 +614,7 @@ int cmd_sync(struct cli *c)
 	for (size_t i = 0; i < n && ec == EXIT_OK; i++)
 		ec = push_feed(c, &cn, feeds[i], batch ? batch : 500, retries);
 	for (size_t i = 0; i < n && ec == EXIT_OK && !cli_flag(c, "push-only"); i++)
-		ec = pull_feed(c, &cn, feeds[i]);
+		ec = pull_feed(c, &cn, feeds[i], retries);
 	conn_free(&cn);
 	return ec;
 }
