@@ -23,6 +23,8 @@
 #   4 mixed    K < 8 KiB cuts either way, stalls of 0.5-3 s or nothing,
 #              --retries 3: backoff and TLS session resumption within one
 #              sync
+#   5 blob     an evidence file uploaded through cuts at K < 1.5 MiB,
+#              each round resuming from what the city holds
 # Each sync also fetches revocations first and pulls shared cases last:
 # cuts land in those requests too. A sync must exit 0, or 7 when it gave
 # up; any other exit (a quarantine, a refusal, a signal) fails the test.
@@ -295,6 +297,29 @@ check "stalls injected ($STALLS)" test "$STALLS" -ge 6
 check "every sync exited 0 or 7" test "$ROUNDS_BAD" = 0
 RETRIED=$(grep -c 'connection lost; retrying in' "$W/sync.err")
 check "the client backed off and retried ($RETRIED)" test "$RETRIED" -gt 0
+
+# Phase 5: evidence through cuts. A 3 MB file in 1 MiB chunks, a new proxy
+# each round cutting client->server at K < 1.5 MiB: each round resumes from
+# what the city holds, until it holds the file; then the same bytes, no
+# part file left, nothing in the blob quarantine.
+head -c 3000000 /dev/urandom >"$W/evidence.bin"
+H=$(b2sum -l 256 "$W/evidence.bin" | cut -d' ' -f1)
+BLOB_CUTS=0 BLOB_ROUNDS=0
+while [ "$BLOB_ROUNDS" -lt 60 ]; do
+	ROUND=$((ROUND + 1)) BLOB_ROUNDS=$((BLOB_ROUNDS + 1))
+	start_proxy cut $((SEED0 + ROUND)) 1572864 || { bad "blob proxy"; break; }
+	"$YZF" --home "$T" blob push "$W/evidence.bin" --retries 0 \
+		--server "https://localhost:$PP" --ca "$S/ca.crt" >>"$W/blob.out" 2>>"$W/blob.err"
+	rc=$?
+	BLOB_CUTS=$((BLOB_CUTS + $(grep -c 'applied=1' "$FPLOG")))
+	stop_proxy
+	[ "$rc" = 0 ] && break
+	[ "$rc" = 7 ] || { bad "blob push exit $rc: $(tail -3 "$W/blob.err")"; break; }
+done
+check "the city holds the evidence, byte for byte, after $BLOB_CUTS cuts" cmp -s "$W/evidence.bin" "$S/blobs/${H:0:2}/$H"
+check "cuts hit the upload ($BLOB_CUTS)" test "$BLOB_CUTS" -ge 1
+check "no part file left" test ! -e "$S/blobs/part/$H"
+check "nothing quarantined among blobs" test -z "$(ls -A "$S/blobs/quarantine")"
 
 kill -TERM "$PID"
 wait "$PID"
