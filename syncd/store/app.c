@@ -161,21 +161,22 @@ static bool take_token(struct app *a, const uint8_t feed[YZF_KEY_LEN],
 	return ok;
 }
 
-/* A fingerprint of issued.ndjson and revoked.ndjson: sizes and times. */
+/* A fingerprint of issued.ndjson and revoked.ndjson: sizes and times
+ * (unsigned arithmetic: it wraps by design). */
 static int64_t authority_sig(const char *dir)
 {
 	const char *names[] = { "issued.ndjson", "revoked.ndjson" };
-	int64_t sig = 0;
+	uint64_t sig = 0;
 	for (int i = 0; i < 2; i++) {
 		char path[4200];
 		struct stat sb;
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
 		if (stat(path, &sb) == 0)
-			sig = sig * 1000003 + (int64_t)sb.st_size * 7919 +
-			      (int64_t)sb.st_mtim.tv_sec * 1000000007LL +
-			      sb.st_mtim.tv_nsec;
+			sig = sig * 1000003u + (uint64_t)sb.st_size * 7919u +
+			      (uint64_t)sb.st_mtim.tv_sec * 1000000007u +
+			      (uint64_t)sb.st_mtim.tv_nsec;
 	}
-	return sig;
+	return (int64_t)(sig >> 1);
 }
 
 static void swap_roster(void *ctx, struct syncd_roster *r);
