@@ -412,21 +412,7 @@ int yzf_revocation_parse(const uint8_t *line, size_t len,
 	yzf_canon_byte(&c, ',');
 	str_field(&c, "reason", r->reason, sizeof r->reason,
 		  "reason: longer than 200 bytes");
-	yzf_canon_byte(&c, '}');
-	yzf_canon_end(&c);
-	if (c.err.why) {
-		if (err) {
-			*err = c.err;
-			err->off += 7; /* offsets count from the line */
-		}
-		return YZF_ENONCANON;
-	}
-	if (!yzf_sig_domain_ok(REV_DOMAIN, b, n, sig, city_pk)) {
-		if (err) {
-			err->off = 0;
-			err->why = "signature does not verify under the city key";
-		}
-		return YZF_EBADSIG;
-	}
-	return YZF_OK;
+	return yzf_signed_close(&c, 7, REV_DOMAIN, sig, city_pk,
+				"signature does not verify under the city key",
+				err);
 }

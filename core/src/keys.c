@@ -395,29 +395,14 @@ int yzf_request_parse(const uint8_t *line, size_t len,
 		yzf_cur_fail(&c, "terminal: longer than 64 bytes");
 	yzf_canon_byte(&c, ',');
 	yzf_cur_time(&c, "at", &ms, &tz, "at: not a yzf time");
-	yzf_canon_byte(&c, '}');
-	yzf_canon_end(&c);
 	if (!c.err.why && (!terminal[0] ||
 			   strspn(terminal, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
 					    "mnopqrstuvwxyz0123456789._-") !=
 				   strlen(terminal)))
 		yzf_cur_fail(&c, "terminal: 1 to 64 of [A-Za-z0-9._-]");
-	if (c.err.why) {
-		if (err) {
-			*err = c.err;
-			err->off += 7; /* offsets count from the line */
-		}
-		return YZF_ENONCANON;
-	}
-	if (!yzf_sig_domain_ok(REQ_DOMAIN, b, n, sig, feed)) {
-		if (err) {
-			err->off = 0;
-			err->why = "proof of possession: signature does not "
-				   "verify under the requested feed key";
-		}
-		return YZF_EBADSIG;
-	}
-	return YZF_OK;
+	return yzf_signed_close(&c, 7, REQ_DOMAIN, sig, feed,
+				"proof of possession: signature does not "
+				"verify under the requested feed key", err);
 }
 
 static int slot_state(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],

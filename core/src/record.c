@@ -312,6 +312,30 @@ int yzf_sign_wrap(const char *domain, const char *head, const uint8_t *bytes,
 	return out->oom ? YZF_ENOMEM : YZF_OK;
 }
 
+int yzf_signed_close(struct yzf_canon_cur *c, size_t head_len,
+		     const char *domain, const uint8_t sig[YZF_SIG_LEN],
+		     const uint8_t pk[YZF_KEY_LEN], const char *why_sig,
+		     struct yzf_canon_err *err)
+{
+	yzf_canon_byte(c, '}');
+	yzf_canon_end(c);
+	if (c->err.why) {
+		if (err) {
+			*err = c->err;
+			err->off += head_len;
+		}
+		return YZF_ENONCANON;
+	}
+	if (!yzf_sig_domain_ok(domain, c->p, c->len, sig, pk)) {
+		if (err) {
+			err->off = 0;
+			err->why = why_sig;
+		}
+		return YZF_EBADSIG;
+	}
+	return YZF_OK;
+}
+
 int yzf_record_sign(const uint8_t *bytes, size_t len, const uint8_t sk[64],
 		    uint8_t sig[YZF_SIG_LEN])
 {

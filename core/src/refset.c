@@ -74,23 +74,9 @@ int yzf_refset_parse(const uint8_t *line, size_t len,
 		yzf_canon_int(&c, 0, YZF_CANON_INT_MAX, &s->size);
 	yzf_canon_byte(&c, ',');
 	yzf_cur_time(&c, "at", &s->at_ms, &s->tz, "at: not a yzf time");
-	yzf_canon_byte(&c, '}');
-	yzf_canon_end(&c);
-	if (c.err.why) {
-		if (err) {
-			*err = c.err;
-			err->off += 7;
-		}
-		return YZF_ENONCANON;
-	}
-	if (!yzf_sig_domain_ok(SET_DOMAIN, b, n, sig, city_pk)) {
-		if (err) {
-			err->off = 0;
-			err->why = "signature does not verify under the city key";
-		}
-		return YZF_EBADSIG;
-	}
-	return YZF_OK;
+	return yzf_signed_close(&c, 7, SET_DOMAIN, sig, city_pk,
+				"signature does not verify under the city key",
+				err);
 }
 
 int yzf_refset_version(struct yzf *y, const char *name, int64_t *version)
