@@ -55,5 +55,6 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "exchange.h"
 #include "sync.h"
 #include "refset.h"
+#include "merkle.h"
 
 #endif
