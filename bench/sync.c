@@ -55,6 +55,8 @@
 #include <sodium.h>
 #include <yzf/yzf.h>
 
+#include "tls_bare.h"
+
 #define TZ_MIN 480               /* +08:00 */
 #define IO_TIMEOUT_MS 60000      /* any single read or write */
 #define THREAD_STACK (256 * 1024)
@@ -65,22 +67,6 @@
 #define HTTP_DOMAIN "yzf-http-v1"
 #define USCC "11440106MB2C492807"
 #define AGENCY "广州市天河区市场监督管理局"
-
-/* The daemon's TLS policy (syncd/net/tls.c), for both clients and the
- * bare server. */
-static const int suites[] = {
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-	0,
-};
-static const mbedtls_ecp_group_id groups[] = {
-	MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_NONE,
-};
-static const int sig_hashes[] = {
-	MBEDTLS_MD_SHA256, MBEDTLS_MD_SHA384, MBEDTLS_MD_NONE,
-};
-static const char *alpn[] = { "http/1.1", NULL };
 
 static const struct yzf_loc fix = {
 	.fix = true, .src = "gnss", .lat = 231291234, .lon = 1132644567,
@@ -410,42 +396,6 @@ static void *gen_main(void *arg)
 
 /* --- TLS client ---------------------------------------------------------- */
 
-/* Socket I/O with poll(): mbedtls_net_recv_timeout uses select(), which
- * refuses descriptors above FD_SETSIZE (1,024) and so the held ones. */
-static int bio_send(void *ctx, const unsigned char *buf, size_t len)
-{
-	int fd = *(int *)ctx;
-	for (;;) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-		if (n >= 0)
-			return (int)n;
-		if (errno == EINTR)
-			continue;
-		return errno == EPIPE || errno == ECONNRESET ?
-			MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_SEND_FAILED;
-	}
-}
-
-static int bio_recv(void *ctx, unsigned char *buf, size_t len)
-{
-	int fd = *(int *)ctx;
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int r = poll(&p, 1, IO_TIMEOUT_MS);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0)
-			return MBEDTLS_ERR_SSL_TIMEOUT;
-		ssize_t n = recv(fd, buf, len, 0);
-		if (n >= 0)
-			return (int)n;
-		if (errno == EINTR)
-			continue;
-		return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET :
-					     MBEDTLS_ERR_NET_RECV_FAILED;
-	}
-}
-
 static int tcp_connect(long port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
@@ -751,131 +701,6 @@ static double verify_rate(size_t msg_len, double secs)
 	} while ((t = now_s() - t0) < secs);
 	free(m);
 	return (double)n / t;
-}
-
-/* The bare server: one thread, a connection at a time, the daemon's
- * certificate, key and TLS settings, a handshake and nothing else. */
-struct bare {
-	int lfd;
-	long port;
-	mbedtls_ssl_config conf;
-	mbedtls_x509_crt cert;
-	mbedtls_pk_context key;
-	mbedtls_ssl_cache_context cache;
-	pthread_t th;
-	atomic_bool stop;
-	atomic_long served, failed;
-};
-
-static void *bare_main(void *arg)
-{
-	struct bare *b = arg;
-	while (!atomic_load(&b->stop)) {
-		struct pollfd p = { .fd = b->lfd, .events = POLLIN };
-		if (poll(&p, 1, 100) <= 0)
-			continue;
-		int fd = accept(b->lfd, NULL, NULL), one = 1, rc;
-		if (fd < 0)
-			continue;
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		mbedtls_ssl_context ssl;
-		mbedtls_ssl_init(&ssl);
-		rc = mbedtls_ssl_setup(&ssl, &b->conf);
-		mbedtls_ssl_set_bio(&ssl, &fd, bio_send, bio_recv, NULL);
-		while (!rc && (rc = mbedtls_ssl_handshake(&ssl)) != 0)
-			if (rc != MBEDTLS_ERR_SSL_WANT_READ &&
-			    rc != MBEDTLS_ERR_SSL_WANT_WRITE)
-				break;
-		if (rc) {
-			atomic_fetch_add(&b->failed, 1);
-		} else {
-			unsigned char buf[256];
-			/* the client's close_notify, then ours, as the daemon */
-			while ((rc = mbedtls_ssl_read(&ssl, buf, sizeof buf)) > 0 ||
-			       rc == MBEDTLS_ERR_SSL_WANT_READ)
-				;
-			if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
-				(void)mbedtls_ssl_close_notify(&ssl);
-			atomic_fetch_add(&b->served, 1);
-		}
-		mbedtls_ssl_free(&ssl);
-		close(fd);
-	}
-	return NULL;
-}
-
-static int bare_start(struct bare *b)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t sl = sizeof sa;
-	char t[200];
-	int rc, one = 1;
-	memset(b, 0, sizeof *b);
-	mbedtls_ssl_config_init(&b->conf);
-	mbedtls_x509_crt_init(&b->cert);
-	mbedtls_pk_init(&b->key);
-	mbedtls_ssl_cache_init(&b->cache);
-	if ((rc = mbedtls_x509_crt_parse_file(&b->cert, o.cert)) ||
-	    (rc = mbedtls_pk_parse_keyfile(&b->key, o.key, NULL))) {
-		tls_text(rc, t, sizeof t);
-		fprintf(stderr, "sync: bare server: %s / %s: %s\n", o.cert,
-			o.key, t);
-		return -1;
-	}
-	rc = mbedtls_ssl_config_defaults(&b->conf, MBEDTLS_SSL_IS_SERVER,
-					 MBEDTLS_SSL_TRANSPORT_STREAM,
-					 MBEDTLS_SSL_PRESET_DEFAULT);
-	if (rc)
-		return -1;
-	/* syncd/net/tls.c's settings, one for one */
-	mbedtls_ssl_conf_min_version(&b->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
-				     MBEDTLS_SSL_MINOR_VERSION_3);
-	mbedtls_ssl_conf_max_version(&b->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
-				     MBEDTLS_SSL_MINOR_VERSION_3);
-	mbedtls_ssl_conf_ciphersuites(&b->conf, suites);
-	mbedtls_ssl_conf_curves(&b->conf, groups);
-	mbedtls_ssl_conf_sig_hashes(&b->conf, sig_hashes);
-	mbedtls_ssl_conf_renegotiation(&b->conf,
-				       MBEDTLS_SSL_RENEGOTIATION_DISABLED);
-	mbedtls_ssl_conf_legacy_renegotiation(&b->conf,
-					      MBEDTLS_SSL_LEGACY_NO_RENEGOTIATION);
-	mbedtls_ssl_conf_session_tickets(&b->conf,
-					 MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
-	mbedtls_ssl_conf_extended_master_secret(&b->conf,
-						MBEDTLS_SSL_EXTENDED_MS_ENABLED);
-	mbedtls_ssl_conf_authmode(&b->conf, MBEDTLS_SSL_VERIFY_NONE);
-	mbedtls_ssl_conf_rng(&b->conf, mbedtls_ctr_drbg_random, &drbg);
-	mbedtls_ssl_cache_set_max_entries(&b->cache, 1024);
-	mbedtls_ssl_cache_set_timeout(&b->cache, 3600);
-	mbedtls_ssl_conf_session_cache(&b->conf, &b->cache,
-				       mbedtls_ssl_cache_get,
-				       mbedtls_ssl_cache_set);
-	if (mbedtls_ssl_conf_alpn_protocols(&b->conf, alpn) ||
-	    mbedtls_ssl_conf_own_cert(&b->conf, &b->cert, &b->key))
-		return -1;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	b->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (b->lfd < 0 ||
-	    setsockopt(b->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
-	    bind(b->lfd, (struct sockaddr *)&sa, sizeof sa) ||
-	    listen(b->lfd, 128) ||
-	    getsockname(b->lfd, (struct sockaddr *)&sa, &sl)) {
-		perror("sync: bare server socket");
-		return -1;
-	}
-	b->port = ntohs(sa.sin_port);
-	return spawn(&b->th, bare_main, b) ? -1 : 0;
-}
-
-static void bare_stop(struct bare *b)
-{
-	atomic_store(&b->stop, true);
-	pthread_join(b->th, NULL);
-	close(b->lfd);
-	mbedtls_ssl_config_free(&b->conf);
-	mbedtls_ssl_cache_free(&b->cache);
-	mbedtls_x509_crt_free(&b->cert);
-	mbedtls_pk_free(&b->key);
 }
 
 /* Sequential handshakes to port for secs: each a new TCP connection, a
@@ -1369,7 +1194,7 @@ static int run(void)
 	double dfull = 0, dres = 0, bfull = 0, bres = 0;
 	const int rounds = 2;
 	double slot = o.hs_secs / rounds;
-	if (bare_start(&bs))
+	if (bare_start(o.cert, o.key, &drbg, &bs))
 		return -1;
 	for (int i = 0; i < rounds; i++) {
 		dfull += hs_loop(o.port, false, slot, &dfc, &fb_d, &he, suite,
