@@ -18,6 +18,8 @@ enum yzf_stmt_id {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_ATTESTED,
+	ST_ATTEST,
 	ST_COUNT
 };
 
@@ -103,6 +105,11 @@ int yzf_seal_record(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 int yzf_open_record(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		    const uint8_t *nonce, size_t nlen, const uint8_t *ct,
 		    size_t clen, struct yzf_buf *out);
+
+/* Keep a server-signed time that answered this terminal's own request as
+ * the attested time, with the clocks now (yzf/trust.h); an older one than
+ * held changes nothing. */
+int yzf_attest(struct yzf *y, int64_t at_ms, int32_t tz);
 
 /* Insert one verified record (bytes, sig, id) as the feed's next; the
  * caller holds a transaction and has checked seq and prev. */

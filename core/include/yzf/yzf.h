@@ -56,5 +56,6 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "sync.h"
 #include "refset.h"
 #include "merkle.h"
+#include "trust.h"
 
 #endif
