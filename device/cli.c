@@ -262,3 +262,35 @@ void cli_time(int64_t ms, int32_t tz, char out[32])
 	yzf_time_fmt(ms, tz, t);
 	snprintf(out, 32, "%.10s %.8s", t, t + 11);
 }
+
+/* Which clock judged expiry, said in so many words: an officer must be able
+ * to tell a city attestation from a terminal clock that may be wrong. */
+static void judged_on(const struct yzf_refdata_state *st, char *out,
+		      size_t cap)
+{
+	char t[32];
+	cli_time(st->now_ms, st->now_tz, t);
+	snprintf(out, cap, st->attested ? "attested time now %s"
+					: "terminal clock now %s, never "
+					  "attested by the city", t);
+}
+
+void cli_refdata_warn(const struct cli *c, const char *who,
+		      const struct yzf_refdata_state *st)
+{
+	char t[32], j[96];
+	(void)c;
+	if (st->have_index && st->expired) {
+		cli_time(st->index.expires_ms, st->index.expires_tz, t);
+		judged_on(st, j, sizeof j);
+		fprintf(stderr, "yzf %s: warning: reference data index version "
+			"%lld EXPIRED at %s (%s): the city has not renewed it "
+			"and the sets may be out of date\n", who,
+			(long long)st->index.version, t, j);
+	}
+	if (st->have_index && (st->stale || st->missing))
+		fprintf(stderr, "yzf %s: warning: %zu reference data sets held "
+			"are stale (not as index version %lld names them) and "
+			"%zu it names are not held\n", who, st->stale,
+			(long long)st->index.version, st->missing);
+}

@@ -32,7 +32,8 @@ static const char usage[] =
 "  import FILE                      verify and store an export\n"
 "  status                           terminal, officers, feeds\n"
 "  types                            record types and their schemas\n"
-"  refdata                          reference data sets held (from sync)\n"
+"  refdata                          reference data held: the city's index,\n"
+"                                   its expiry (by attested time), each set\n"
 "  wipe --yes                       crypto-erase every officer's keys\n"
 "  sync --server https://HOST:PORT --ca FILE [--feed HEX|--officer NO]\n"
 "       [--batch N] [--retries N]   push logged-in officers' feeds to the city\n"
@@ -636,34 +637,140 @@ static int cmd_types(struct cli *c)
 	return EXIT_OK;
 }
 
-static int cmd_refdata(struct cli *c)
+/* The index held, for --json: its times in full, and whether (and on
+ * which clock) it is expired. */
+static cJSON *refindex_json(const struct yzf_refdata_state *st)
 {
-	char name[33];
-	int64_t version, size;
-	int ec = cli_open(c, false);
-	if (ec)
-		return ec;
-	cJSON *arr = c->json ? cJSON_CreateArray() : NULL;
-	for (size_t i = 0; yzf_refset_list(c->y, i, name, &version, &size) == 0;
-	     i++) {
+	char t[YZF_TIME_LEN + 1];
+	if (!st->have_index)
+		return cJSON_CreateNull();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "version", (double)st->index.version);
+	yzf_time_fmt(st->index.at_ms, st->index.tz, t);
+	cJSON_AddStringToObject(o, "at", t);
+	yzf_time_fmt(st->index.expires_ms, st->index.expires_tz, t);
+	cJSON_AddStringToObject(o, "expires", t);
+	cJSON_AddBoolToObject(o, "expired", st->expired);
+	cJSON_AddStringToObject(o, "judged_on", st->attested ? "attested"
+							     : "clock");
+	yzf_time_fmt(st->now_ms, st->now_tz, t);
+	cJSON_AddStringToObject(o, "now", t);
+	return o;
+}
+
+static cJSON *refheld_json(const struct yzf_refheld *h)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", h->name);
+	cJSON_AddNumberToObject(o, "version", (double)h->version);
+	cJSON_AddNumberToObject(o, "size", (double)h->size);
+	if (h->indexed)
+		cJSON_AddNumberToObject(o, "index_version", (double)h->indexed);
+	else
+		cJSON_AddNullToObject(o, "index_version");
+	cJSON_AddBoolToObject(o, "matches_index", h->matches);
+	return o;
+}
+
+static void refindex_text(const struct yzf_refdata_state *st)
+{
+	char at[32], ex[32], now[32];
+	if (!st->have_index) {
+		printf("no reference data index held (sync fetches it)\n");
+		return;
+	}
+	cli_time(st->index.at_ms, st->index.tz, at);
+	cli_time(st->index.expires_ms, st->index.expires_tz, ex);
+	cli_time(st->now_ms, st->now_tz, now);
+	printf("index version %lld, signed %s, expires %s: %s (%s %s)\n",
+	       (long long)st->index.version, at, ex,
+	       st->expired ? "EXPIRED" : "valid",
+	       st->attested ? "attested time now" : "never attested; terminal "
+						    "clock now", now);
+}
+
+static void refheld_text(const struct yzf_refdata_state *st,
+			 const struct yzf_refheld *h)
+{
+	char how[64];
+	if (h->matches)
+		snprintf(how, sizeof how, "as the index names it");
+	else if (h->indexed == h->version)
+		snprintf(how, sizeof how, "STALE: other bytes than the index "
+			 "names");
+	else if (h->indexed)
+		snprintf(how, sizeof how, "STALE: the index names version %lld",
+			 (long long)h->indexed);
+	else
+		snprintf(how, sizeof how, st->have_index ? "STALE: not in the "
+			 "index" : "STALE: no index held");
+	printf("%-24s version %-6lld %lld bytes  %s\n", h->name,
+	       (long long)h->version, (long long)h->size, how);
+}
+
+/* Sets the index names that the terminal does not hold. */
+static int refmissing(struct cli *c, const struct yzf_refdata_state *st,
+		      cJSON *arr)
+{
+	for (size_t i = 0; st->have_index && i < st->index.n; i++) {
+		const struct yzf_refentry *e = &st->index.sets[i];
+		int64_t v;
+		int rc = yzf_refset_version(c->y, e->name, &v);
+		if (rc)
+			return cli_fail(c, rc, "refdata");
+		if (v != 0)
+			continue;
 		if (arr) {
 			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "name", name);
-			cJSON_AddNumberToObject(o, "version", (double)version);
-			cJSON_AddNumberToObject(o, "size", (double)size);
+			cJSON_AddStringToObject(o, "name", e->name);
+			cJSON_AddNumberToObject(o, "version", (double)e->version);
 			cJSON_AddItemToArray(arr, o);
 		} else {
-			printf("%-24s version %-6lld %lld bytes\n", name,
-			       (long long)version, (long long)size);
+			printf("%-24s version %-6lld not held: MISSING\n", e->name,
+			       (long long)e->version);
 		}
 	}
-	if (arr) {
-		char *s = cJSON_PrintUnformatted(arr);
-		printf("%s\n", s ? s : "[]");
-		free(s);
-		cJSON_Delete(arr);
-	}
 	return EXIT_OK;
+}
+
+/* yzf refdata: the index held, whether it is expired by attested time,
+ * and each set against it. */
+static int cmd_refdata(struct cli *c)
+{
+	struct yzf_refdata_state st;
+	struct yzf_refheld h;
+	cJSON *o = NULL, *sets = NULL, *missing = NULL;
+	int ec = cli_open(c, false), rc;
+	if (ec)
+		return ec;
+	if ((rc = yzf_refdata_status(c->y, &st)))
+		return cli_fail(c, rc, "refdata");
+	if (c->json) {
+		o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "index", refindex_json(&st));
+		sets = cJSON_AddArrayToObject(o, "sets");
+		missing = cJSON_AddArrayToObject(o, "missing");
+	} else {
+		refindex_text(&st);
+	}
+	for (size_t i = 0; (rc = yzf_refdata_held(c->y, i, &h)) == YZF_OK; i++)
+		if (sets)
+			cJSON_AddItemToArray(sets, refheld_json(&h));
+		else
+			refheld_text(&st, &h);
+	if (rc != YZF_ENOTFOUND)
+		ec = cli_fail(c, rc, "refdata");
+	if (!ec)
+		ec = refmissing(c, &st, missing);
+	if (!ec && o) {
+		char *txt = cJSON_PrintUnformatted(o);
+		printf("%s\n", txt ? txt : "{}");
+		free(txt);
+	}
+	cJSON_Delete(o);
+	if (!ec)
+		cli_refdata_warn(c, "refdata", &st);
+	return ec;
 }
 
 int main(int argc, char **argv)

@@ -428,71 +428,130 @@ static int pull_revocations(struct cli *c, struct conn *cn,
 	return ec;
 }
 
-/* Newer reference data sets, each checked against the pinned city key,
- * its hash and the version held (no rollback). */
-static int pull_refdata(struct cli *c, struct conn *cn, const uint8_t feed[32])
+/* {"have":{NAME:VERSION,...}}: the sets held, so the city sends only the
+ * ones the terminal lacks. */
+static void refdata_body(struct cli *c, struct yzf_buf *body)
 {
-	char name[33];
-	struct resp r = { 0 };
-	struct yzf_buf body = { 0 };
+	char name[33], item[80];
 	int64_t version, size;
-	int ec = EXIT_OK;
-	yzf_buf_puts(&body, "{\"have\":{");
+	yzf_buf_puts(body, "{\"have\":{");
 	for (size_t i = 0; yzf_refset_list(c->y, i, name, &version, &size) == 0;
 	     i++) {
-		char item[80];
 		snprintf(item, sizeof item, "%s\"%s\":%lld", i ? "," : "", name,
 			 (long long)version);
-		yzf_buf_puts(&body, item);
+		yzf_buf_puts(body, item);
 	}
-	yzf_buf_puts(&body, "}}");
+	yzf_buf_puts(body, "}}");
+}
+
+/* The sets of an answer as the library takes them; contents decoded into
+ * malloc'd memory the caller frees (in[i].content). false if one arrived
+ * damaged. */
+static bool refdata_sets(const cJSON *sets, struct yzf_refdata_in *in,
+			 size_t *n)
+{
+	const cJSON *e;
+	*n = 0;
+	cJSON_ArrayForEach(e, sets) {
+		const cJSON *l = cJSON_GetObjectItemCaseSensitive(e, "line");
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(e, "content");
+		size_t bl = cJSON_IsString(b) ? strlen(b->valuestring) : 0, len = 0;
+		uint8_t *content = malloc(bl / 4 * 3 + 3);
+		if (!cJSON_IsString(l) || !content ||
+		    sodium_base642bin(content, bl / 4 * 3 + 3, b->valuestring, bl,
+				      NULL, &len, NULL,
+				      sodium_base64_VARIANT_ORIGINAL) != 0) {
+			free(content);
+			return false;
+		}
+		in[*n] = (struct yzf_refdata_in){
+			.line = (const uint8_t *)l->valuestring,
+			.llen = strlen(l->valuestring),
+			.content = content,
+			.clen = len,
+		};
+		(*n)++;
+	}
+	return true;
+}
+
+/* What was taken, and the warnings a stale or expired index deserves. */
+static void refdata_report(struct cli *c, const struct yzf_refdata_in *in,
+			   size_t n, const struct yzf_refdata_state *st)
+{
+	char t[32];
+	if (st->fresh) {
+		cli_time(st->index.expires_ms, st->index.expires_tz, t);
+		printf("reference data index version %lld (expires %s)\n",
+		       (long long)st->index.version, t);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (in[i].stored)
+			printf("reference data: %s version %lld (%zu bytes)\n",
+			       in[i].set.name, (long long)in[i].set.version,
+			       in[i].clen);
+	cli_refdata_warn(c, "sync", st);
+}
+
+/* The city's snapshot index and the sets the terminal lacks, taken all or
+ * nothing by the library's rules (yzf/refset.h). A refusal is reported
+ * and returned, but the caller goes on with the push: the next sync
+ * retries. */
+static int pull_refdata(struct cli *c, struct conn *cn, const uint8_t feed[32])
+{
+	struct resp r = { 0 };
+	struct yzf_buf body = { 0 };
+	struct yzf_refdata_in *in = NULL;
+	struct yzf_refdata_state st;
+	cJSON *j = NULL;
+	size_t n = 0;
+	int ec = EXIT_OK;
+	refdata_body(c, &body);
 	int rc = signed_request(c, cn, feed, "POST", "/v1/refdata",
 				"application/json", body.p, body.len, &r);
-	if (rc == 1)
-		fprintf(stderr, "yzf sync: could not fetch reference data; the "
-			"next sync retries\n");
 	if (rc) {
+		if (rc == 1)
+			fprintf(stderr, "yzf sync: could not fetch reference data; "
+				"the next sync retries\n");
 		ec = rc == 1 ? EXIT_OK : cli_exit(rc);
 		goto out;
 	}
-	cJSON *j = cJSON_ParseWithLengthOpts((const char *)r.body.p, r.body.len,
-					     NULL, 0);
+	j = cJSON_ParseWithLengthOpts((const char *)r.body.p, r.body.len, NULL, 0);
 	const cJSON *sets = cJSON_GetObjectItemCaseSensitive(j, "sets");
-	struct yzf_refset rs;
-	if (r.status != 200 || !cJSON_IsArray(sets)) {
+	const cJSON *ix = cJSON_GetObjectItemCaseSensitive(j, "index");
+	if (r.status != 200 || !cJSON_IsArray(sets) ||
+	    (!cJSON_IsString(ix) && !cJSON_IsNull(ix))) {
 		/* not fatal: the records still go up; the next sync retries */
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
 		fprintf(stderr, "yzf sync: reference data not updated (HTTP %d: "
 			"%s)\n", r.status,
 			cJSON_IsString(m) ? m->valuestring : "no answer");
+		goto out;
 	}
-	const cJSON *e;
-	cJSON_ArrayForEach(e, sets) {
-		const cJSON *l = cJSON_GetObjectItemCaseSensitive(e, "line");
-		const cJSON *b = cJSON_GetObjectItemCaseSensitive(e, "content");
-		size_t bl = cJSON_IsString(b) ? strlen(b->valuestring) : 0, n = 0;
-		uint8_t *content = malloc(bl / 4 * 3 + 3);
-		if (!cJSON_IsString(l) || !content ||
-		    sodium_base642bin(content, bl / 4 * 3 + 3, b->valuestring, bl,
-				      NULL, &n, NULL,
-				      sodium_base64_VARIANT_ORIGINAL) != 0) {
-			fprintf(stderr, "yzf sync: a reference data set arrived "
-				"damaged\n");
-			ec = EXIT_VERIFY;
-		} else if ((rc = yzf_refset_store(c->y, (uint8_t *)l->valuestring,
-						  strlen(l->valuestring), content,
-						  n, &rs))) {
-			fprintf(stderr, "yzf sync: %s [%s]\n", yzf_errmsg(c->y),
-				yzf_errname(rc));
-			ec = EXIT_VERIFY;
-		} else {
-			printf("reference data: %s version %lld (%zu bytes)\n",
-			       rs.name, (long long)rs.version, n);
-		}
-		free(content);
+	if (cJSON_IsNull(ix) && cJSON_GetArraySize(sets) == 0)
+		goto out; /* the city has published nothing yet */
+	in = calloc((size_t)cJSON_GetArraySize(sets) + 1, sizeof *in);
+	if (!in || !refdata_sets(sets, in, &n)) {
+		fprintf(stderr, "yzf sync: a reference data set arrived damaged; "
+			"nothing was kept, the next sync retries\n");
+		ec = in ? EXIT_VERIFY : EXIT_SYSTEM;
+	} else if ((rc = yzf_refdata_apply(c->y, cJSON_IsString(ix)
+					   ? (const uint8_t *)ix->valuestring
+					   : NULL, cJSON_IsString(ix)
+					   ? strlen(ix->valuestring) : 0, in, n,
+					   &st))) {
+		fprintf(stderr, "yzf sync: reference data refused: %s [%s]; "
+			"nothing was kept, the next sync retries\n",
+			yzf_errmsg(c->y), yzf_errname(rc));
+		ec = cli_exit(rc);
+	} else {
+		refdata_report(c, in, n, &st);
 	}
-	cJSON_Delete(j);
 out:
+	for (size_t i = 0; in && i < n; i++)
+		free((void *)in[i].content);
+	free(in);
+	cJSON_Delete(j);
 	yzf_buf_free(&r.body);
 	yzf_buf_free(&body);
 	return ec;
@@ -609,14 +668,15 @@ int cmd_sync(struct cli *c)
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (ec == EXIT_OK)
 		ec = pull_revocations(c, &cn, feeds[0]);
-	if (ec == EXIT_OK)
-		ec = pull_refdata(c, &cn, feeds[0]);
+	/* reference data refused does not hold the records back: its exit
+	 * code is returned once everything else went through */
+	int ref_ec = ec == EXIT_OK ? pull_refdata(c, &cn, feeds[0]) : EXIT_OK;
 	for (size_t i = 0; i < n && ec == EXIT_OK; i++)
 		ec = push_feed(c, &cn, feeds[i], batch ? batch : 500, retries);
 	for (size_t i = 0; i < n && ec == EXIT_OK && !cli_flag(c, "push-only"); i++)
 		ec = pull_feed(c, &cn, feeds[i], retries);
 	conn_free(&cn);
-	return ec;
+	return ec ? ec : ref_ec;
 }
 
 static void conn_free(struct conn *cn)

@@ -2,7 +2,7 @@
  * Every signature yzf makes covers "<domain>\0" || bytes, so a signature
  * over a record can never be replayed as one over a certificate, and so on.
  * Domains: "yzf-record-v1", "yzf-cert-v1", "yzf-req-v1", "yzf-set-v1",
- * "yzf-ckpt-v1". */
+ * "yzf-ckpt-v1", "yzf-index-v1". */
 #ifndef YZF_SIGN_H
 #define YZF_SIGN_H
 #include <stdbool.h>

@@ -9,6 +9,7 @@
 #include "../store/store.h"
 #include <yzf/cert.h>
 #include <yzf/refset.h>
+#include <yzf/time.h>
 
 #include "../store/enroll.h"
 #include "admin.h"
@@ -63,6 +64,27 @@ static int enroll_code(const struct syncd_config *cfg, int argc, char **argv)
 	return 0;
 }
 
+/* The city issuing key from the authority directory, in sodium_malloc'd
+ * memory the caller frees with sodium_free; NULL (reported) if absent. */
+static uint8_t *city_key(const struct syncd_config *cfg, const char *who)
+{
+	char path[SYNCD_PATH_MAX + 32], buf[160];
+	snprintf(path, sizeof path, "%s/city.sk", cfg->authority_dir);
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+	if (f)
+		fclose(f);
+	uint8_t *sk = sodium_malloc(64);
+	if (!sk || n < 128 || sodium_hex2bin(sk, 64, buf, n, "\n", NULL, NULL)) {
+		fprintf(stderr, "yzf-syncd admin %s: %s: not the city key\n", who,
+			path);
+		sodium_free(sk);
+		sk = NULL;
+	}
+	sodium_memzero(buf, sizeof buf);
+	return sk;
+}
+
 /* Revoke a certificate from now on: the line is signed with the city
  * issuing key and appended to the authority's revoked.ndjson, which the
  * running daemon reloads within a second (records made before stay valid). */
@@ -85,19 +107,11 @@ static int revoke_cert(const struct syncd_config *cfg, int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	r.at_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	r.tz = 480;
-	snprintf(path, sizeof path, "%s/city.sk", cfg->authority_dir);
-	FILE *f = fopen(path, "r");
-	char buf[160];
-	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-	if (f)
-		fclose(f);
-	uint8_t *sk = sodium_malloc(64);
+	uint8_t *sk = city_key(cfg, "revoke");
+	FILE *f = NULL;
 	int rc = 2;
-	if (!sk || n < 128 || sodium_hex2bin(sk, 64, buf, n, "\n", NULL, NULL)) {
-		fprintf(stderr, "yzf-syncd admin revoke: %s: not the city key\n",
-			path);
+	if (!sk)
 		goto out;
-	}
 	if (yzf_revocation_sign_line(&r, sk, &line)) {
 		fprintf(stderr, "yzf-syncd admin revoke: the reason must be "
 			"1 to 200 bytes of UTF-8\n");
@@ -118,7 +132,6 @@ static int revoke_cert(const struct syncd_config *cfg, int argc, char **argv)
 	if (f)
 		fclose(f);
 out:
-	sodium_memzero(buf, sizeof buf);
 	sodium_free(sk);
 	yzf_buf_free(&line);
 	return rc;
@@ -127,6 +140,9 @@ out:
 struct publishing {
 	struct yzf_refset rs;
 	const uint8_t *sk;
+	int64_t now;
+	int64_t expires_ms;
+	size_t sets;              /* named by the index signed */
 };
 
 /* Sign the header for the version the store chose. */
@@ -142,60 +158,144 @@ static int sign_set(void *ctx, int64_t version, struct yzf_buf *line,
 	return YZF_OK;
 }
 
-/* Publish a new version of a reference data set: signed with the city
- * issuing key, kept in the store; terminals fetch it at their next sync.
- * Versions only go up. */
-static int publish(const struct syncd_config *cfg, int argc, char **argv)
+/* One index entry from a header line the store holds, checked against
+ * the city key first: the city names only what it signed. */
+static int index_entry(const struct publishing *p, const uint8_t *line,
+		       size_t len, struct yzf_refentry *e, char *msg,
+		       size_t cap)
 {
-	const char *name = opt(argc, argv, "name"), *file = opt(argc, argv, "file");
-	struct publishing p = { .rs = { .tz = 480 } };
-	char path[SYNCD_PATH_MAX + 32], buf[160], msg[400];
-	struct timespec ts;
-	uint8_t *sk = NULL, *content = NULL;
-	size_t clen = 0;
-	int64_t version;
-	int rc = 2;
-	if (!name || !file) {
-		fprintf(stderr, "yzf-syncd admin publish --name NAME --file FILE\n");
-		return 1;
+	struct yzf_refset s;
+	struct yzf_canon_err err;
+	if (yzf_refset_parse(line, len, p->sk + 32, &s, &err)) {
+		snprintf(msg, cap, "a set header in the store does not verify "
+			 "under the city key (%s): index not signed", err.why);
+		return YZF_ECORRUPT;
 	}
+	snprintf(e->name, sizeof e->name, "%s", s.name);
+	e->version = s.version;
+	memcpy(e->hash, s.hash, sizeof e->hash);
+	e->size = s.size;
+	return YZF_OK;
+}
+
+/* Sign the index the store numbered over the newest header of every set
+ * (one per line, in name order). */
+static int sign_index(void *ctx, int64_t version, const uint8_t *headers,
+		      size_t len, struct yzf_buf *line, char *msg, size_t cap)
+{
+	struct publishing *p = ctx;
+	struct yzf_refindex ix = { .version = version, .at_ms = p->now,
+				   .tz = 480, .expires_ms = p->expires_ms,
+				   .expires_tz = 480 };
+	for (size_t off = 0; off < len;) {
+		const uint8_t *nl = memchr(headers + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - headers) - off : len - off;
+		if (ix.n == YZF_MAX_REFSETS) {
+			snprintf(msg, cap, "an index names at most %d sets",
+				 YZF_MAX_REFSETS);
+			return YZF_ERANGE;
+		}
+		int rc = index_entry(p, headers + off, n, &ix.sets[ix.n++], msg,
+				     cap);
+		if (rc)
+			return rc;
+		off += n + 1;
+	}
+	p->sets = ix.n;
+	if (yzf_refindex_sign_line(&ix, p->sk, line)) {
+		snprintf(msg, cap, "index version %lld could not be signed",
+			 (long long)version);
+		return YZF_EINVAL;
+	}
+	return YZF_OK;
+}
+
+/* --expires-days N (default 30; 0 expires at once, for drills and tests):
+ * how long terminals take the index as current. */
+static bool expiry(int argc, char **argv, const char *who,
+		   struct publishing *p)
+{
+	const char *d = opt(argc, argv, "expires-days");
+	struct timespec ts;
+	long days = 30;
+	if (d) {
+		char *end;
+		days = strtol(d, &end, 10);
+		if (!*d || *end || days < 0 || days > 3650) {
+			fprintf(stderr, "yzf-syncd admin %s: --expires-days: a whole "
+				"number of days, 0 to 3650\n", who);
+			return false;
+		}
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	p->now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	p->expires_ms = p->now + days * 86400000LL;
+	return true;
+}
+
+/* Read a set's file whole (up to 64 MiB) into malloc'd memory. */
+static uint8_t *read_set(const char *file, size_t *len)
+{
 	FILE *f = fopen(file, "rb");
 	if (!f) {
 		perror(file);
-		return 1;
+		return NULL;
 	}
 	fseek(f, 0, SEEK_END);
 	long fl = ftell(f);
 	fseek(f, 0, SEEK_SET);
-	content = fl >= 0 && fl < (64L << 20) ? malloc((size_t)fl + 1) : NULL;
-	clen = content ? fread(content, 1, (size_t)fl, f) : 0;
+	uint8_t *content = fl >= 0 && fl < (64L << 20) ? malloc((size_t)fl + 1)
+						       : NULL;
+	*len = content ? fread(content, 1, (size_t)fl, f) : 0;
 	fclose(f);
-	if (!content || clen != (size_t)fl) {
-		fprintf(stderr, "yzf-syncd admin publish: %s: unreadable or over "
-			"64 MiB\n", file);
-		goto out;
+	if (content && *len == (size_t)fl)
+		return content;
+	fprintf(stderr, "yzf-syncd admin publish: %s: unreadable or over 64 "
+		"MiB\n", file);
+	free(content);
+	return NULL;
+}
+
+static void print_index(int64_t version, const struct publishing *p)
+{
+	char t[YZF_TIME_LEN + 1];
+	yzf_time_fmt(p->expires_ms, 480, t);
+	printf("index version %lld names %zu sets, expires %s\n",
+	       (long long)version, p->sets, t);
+}
+
+/* Publish a new version of a reference data set and the index naming it:
+ * both signed with the city issuing key, kept in the store in one
+ * transaction; terminals fetch them at their next sync. Versions only go
+ * up. */
+static int publish(const struct syncd_config *cfg, int argc, char **argv)
+{
+	const char *name = opt(argc, argv, "name"), *file = opt(argc, argv, "file");
+	struct publishing p = { .rs = { .tz = 480 } };
+	char path[SYNCD_PATH_MAX + 32], msg[400];
+	uint8_t *content = NULL;
+	size_t clen = 0;
+	int64_t version, index_version;
+	int rc = 2;
+	if (!name || !file) {
+		fprintf(stderr, "yzf-syncd admin publish --name NAME --file FILE "
+			"[--expires-days N]\n");
+		return 1;
 	}
+	if (!expiry(argc, argv, "publish", &p))
+		return 1;
+	if (!(content = read_set(file, &clen)))
+		return 1;
 	snprintf(p.rs.name, sizeof p.rs.name, "%s", name);
 	crypto_generichash(p.rs.hash, sizeof p.rs.hash, content, clen, NULL, 0);
 	p.rs.size = (int64_t)clen;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	p.rs.at_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	snprintf(path, sizeof path, "%s/city.sk", cfg->authority_dir);
-	f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-	if (f)
-		fclose(f);
-	sk = sodium_malloc(64);
-	if (!sk || n < 128 || sodium_hex2bin(sk, 64, buf, n, "\n", NULL, NULL)) {
-		fprintf(stderr, "yzf-syncd admin publish: %s: not the city key\n",
-			path);
+	p.rs.at_ms = p.now;
+	if (!(p.sk = city_key(cfg, "publish")))
 		goto out;
-	}
-	p.sk = sk;
 	snprintf(path, sizeof path, "%s/store.db", cfg->data_dir);
-	rc = syncd_store_refdata_publish(path, p.rs.name, sign_set, &p, content,
-					 clen, p.rs.at_ms, &version, msg,
-					 sizeof msg);
+	rc = syncd_store_refdata_publish(path, p.rs.name, sign_set, sign_index,
+					 &p, content, clen, p.now, &version,
+					 &index_version, msg, sizeof msg);
 	if (rc) {
 		fprintf(stderr, "yzf-syncd admin publish: %s\n", msg);
 		rc = rc == YZF_EINVAL ? 1 : 2;
@@ -203,11 +303,33 @@ static int publish(const struct syncd_config *cfg, int argc, char **argv)
 	}
 	printf("published %s version %lld (%zu bytes)\n", p.rs.name,
 	       (long long)version, clen);
+	print_index(index_version, &p);
 out:
-	sodium_memzero(buf, sizeof buf);
-	sodium_free(sk);
+	sodium_free((void *)p.sk);
 	free(content);
 	return rc;
+}
+
+/* Sign the next index over the sets as they are: renews its expiry. */
+static int publish_index(const struct syncd_config *cfg, int argc,
+			 char **argv)
+{
+	struct publishing p = { 0 };
+	char path[SYNCD_PATH_MAX + 32], msg[400];
+	int64_t version;
+	if (!expiry(argc, argv, "publish-index", &p))
+		return 1;
+	if (!(p.sk = city_key(cfg, "publish-index")))
+		return 2;
+	snprintf(path, sizeof path, "%s/store.db", cfg->data_dir);
+	int rc = syncd_store_refindex_publish(path, sign_index, &p, p.now,
+					      &version, msg, sizeof msg);
+	if (rc)
+		fprintf(stderr, "yzf-syncd admin publish-index: %s\n", msg);
+	else
+		print_index(version, &p);
+	sodium_free((void *)p.sk);
+	return rc ? 2 : 0;
 }
 
 int syncd_admin(const struct syncd_config *cfg, int argc, char **argv)
@@ -222,10 +344,14 @@ int syncd_admin(const struct syncd_config *cfg, int argc, char **argv)
 		return revoke_cert(cfg, argc - 1, argv + 1);
 	if (argc >= 1 && strcmp(argv[0], "publish") == 0)
 		return publish(cfg, argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "publish-index") == 0)
+		return publish_index(cfg, argc - 1, argv + 1);
 	fprintf(stderr, "yzf-syncd admin: enroll-code --name N --officer-no NO "
 		"--agency A --uscc CODE [--roles officer,...] [--days N] "
 		"[--hours N]\n"
 		"                  revoke --serial HEX32 --reason TEXT\n"
-		"                  publish --name NAME --file FILE\n");
+		"                  publish --name NAME --file FILE "
+		"[--expires-days N]\n"
+		"                  publish-index [--expires-days N]\n");
 	return 1;
 }

@@ -163,10 +163,22 @@ static int add_set(void *ctx, const char *name, int64_t version,
 	return rc;
 }
 
+/* The newest index as a string member, null before the first one. */
+static void add_index(cJSON *o, struct yzf_buf *index)
+{
+	if (index->len == 0) {
+		cJSON_AddNullToObject(o, "index");
+		return;
+	}
+	yzf_buf_putc(index, 0);
+	cJSON_AddStringToObject(o, "index", index->oom ? "" : (char *)index->p);
+}
+
 int syncd_refdata_handle(struct syncd_store *s, const struct syncd_request *req,
 			 struct syncd_response *resp, int64_t now)
 {
 	char msg[300];
+	struct yzf_buf index = { 0 };
 	cJSON *j = req->body ? cJSON_ParseWithLengthOpts((const char *)req->body,
 							 req->body_len, NULL, 0)
 			     : NULL;
@@ -178,12 +190,15 @@ int syncd_refdata_handle(struct syncd_store *s, const struct syncd_request *req,
 		cJSON *o = cJSON_CreateObject();
 		st.out = cJSON_AddArrayToObject(o, "sets");
 		if (syncd_store_refdata_latest(syncd_store_path(s), add_set, &st,
-					       msg, sizeof msg))
+					       &index, msg, sizeof msg)) {
 			syncd_answer_error(resp, 500, "internal", msg, now);
-		else
+		} else {
+			add_index(o, &index);
 			answer(resp, o, now);
+		}
 		cJSON_Delete(o);
 	}
+	yzf_buf_free(&index);
 	cJSON_Delete(j);
 	return resp->body.oom ? YZF_ENOMEM : YZF_OK;
 }

@@ -22,8 +22,10 @@ int syncd_pull_handle(struct syncd_store *s, const uint8_t feed[YZF_KEY_LEN],
 int syncd_revocations_handle(struct syncd_store *s, struct syncd_response *resp,
 			     int64_t now);
 
-/* POST /v1/refdata: the newest version of every published reference data
- * set the terminal does not hold yet ({"have":{NAME:VERSION}}). */
+/* POST /v1/refdata: the newest signed index ("index", null before the
+ * first) and the newest version of every published reference data set the
+ * terminal does not hold yet ({"have":{NAME:VERSION}}): the versions that
+ * index names. */
 int syncd_refdata_handle(struct syncd_store *s, const struct syncd_request *req,
 			 struct syncd_response *resp, int64_t now);
 

@@ -345,18 +345,37 @@ out:
 	return rc;
 }
 
+/* The newest index line, appended to out; nothing when none. */
+static int index_latest(sqlite3 *db, struct yzf_buf *out, char *msg,
+			size_t cap)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT line FROM refindex ORDER BY version "
+			       "DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return side_fail(db, msg, cap);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		yzf_buf_put(out, sqlite3_column_blob(st, 0),
+			    (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_finalize(st);
+	return out->oom ? YZF_ENOMEM : YZF_OK;
+}
+
 int syncd_store_refdata_latest(const char *path, syncd_set_fn fn, void *ctx,
-			       char *msg, size_t cap)
+			       struct yzf_buf *index, char *msg, size_t cap)
 {
 	sqlite3_stmt *st = NULL;
 	sqlite3 *db = side_open(path, false, msg, cap);
 	if (!db)
 		return YZF_EIO;
-	int rc = YZF_OK;
-	if (sqlite3_prepare_v2(db, "SELECT name, version, line, content FROM "
-			       "refdata r WHERE version = (SELECT max(version) "
-			       "FROM refdata WHERE name = r.name) ORDER BY name",
-			       -1, &st, NULL) != SQLITE_OK)
+	/* one read transaction: the index and the sets of one publication */
+	int rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
+			 ? index_latest(db, index, msg, cap)
+			 : side_fail(db, msg, cap);
+	if (!rc && sqlite3_prepare_v2(db, "SELECT name, version, line, content "
+				      "FROM refdata r WHERE version = (SELECT "
+				      "max(version) FROM refdata WHERE name = "
+				      "r.name) ORDER BY name", -1, &st,
+				      NULL) != SQLITE_OK)
 		rc = side_fail(db, msg, cap);
 	while (!rc && sqlite3_step(st) == SQLITE_ROW)
 		rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
@@ -369,10 +388,62 @@ int syncd_store_refdata_latest(const char *path, syncd_set_fn fn, void *ctx,
 	return rc;
 }
 
+/* Inside the caller's write transaction: the next index over the newest
+ * header of every set, signed by sign and kept. */
+static int index_next(sqlite3 *db, syncd_index_fn sign, void *ctx,
+		      int64_t now, int64_t *version, char *msg, size_t cap)
+{
+	sqlite3_stmt *st = NULL;
+	struct yzf_buf heads = { 0 }, line = { 0 };
+	int rc = YZF_OK;
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(version), 0) + 1 FROM "
+			       "refindex", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto dberr;
+	*version = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT line FROM refdata r WHERE version = "
+			       "(SELECT max(version) FROM refdata WHERE name = "
+			       "r.name) ORDER BY name", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto dberr;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		yzf_buf_put(&heads, sqlite3_column_blob(st, 0),
+			    (size_t)sqlite3_column_bytes(st, 0));
+		yzf_buf_putc(&heads, '\n');
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (heads.oom) {
+		snprintf(msg, cap, "out of memory");
+		rc = YZF_ENOMEM;
+		goto out;
+	}
+	if ((rc = sign(ctx, *version, heads.p, heads.len, &line, msg, cap)))
+		goto out;
+	if (sqlite3_prepare_v2(db, "INSERT INTO refindex (version, line, "
+			       "published) VALUES (?, ?, ?)", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, *version);
+	sqlite3_bind_blob(st, 2, line.p, (int)line.len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		goto out;
+dberr:
+	rc = side_fail(db, msg, cap);
+out:
+	sqlite3_finalize(st);
+	yzf_buf_free(&heads);
+	yzf_buf_free(&line);
+	return rc;
+}
+
 int syncd_store_refdata_publish(const char *path, const char *name,
-				syncd_sign_fn sign, void *ctx,
-				const uint8_t *content, size_t clen, int64_t now,
-				int64_t *version, char *msg, size_t cap)
+				syncd_sign_fn sign, syncd_index_fn sign_index,
+				void *ctx, const uint8_t *content, size_t clen,
+				int64_t now, int64_t *version,
+				int64_t *index_version, char *msg, size_t cap)
 {
 	sqlite3_stmt *st = NULL;
 	struct yzf_buf line = { 0 };
@@ -403,8 +474,11 @@ int syncd_store_refdata_publish(const char *path, const char *name,
 	sqlite3_bind_blob(st, 3, line.p, (int)line.len, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 4, content, (int)clen, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now);
-	if (sqlite3_step(st) != SQLITE_DONE ||
-	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto dberr;
+	if ((rc = index_next(db, sign_index, ctx, now, index_version, msg, cap)))
+		goto out;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
 	rc = YZF_OK;
 	goto out;
@@ -414,5 +488,23 @@ out:
 	sqlite3_finalize(st);
 	side_close(db);
 	yzf_buf_free(&line);
+	return rc;
+}
+
+int syncd_store_refindex_publish(const char *path, syncd_index_fn sign_index,
+				 void *ctx, int64_t now, int64_t *index_version,
+				 char *msg, size_t cap)
+{
+	sqlite3 *db = side_open(path, true, msg, cap);
+	int rc;
+	if (!db)
+		return YZF_EIO;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		rc = side_fail(db, msg, cap);
+	else
+		rc = index_next(db, sign_index, ctx, now, index_version, msg, cap);
+	if (!rc && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = side_fail(db, msg, cap);
+	side_close(db);
 	return rc;
 }

@@ -190,20 +190,36 @@ int syncd_store_lease(const char *path, const uint8_t feed[YZF_KEY_LEN],
 		      char uscc[19], int64_t now, int64_t *first, int64_t *last,
 		      char *msg, size_t cap);
 
-/* The newest version of every reference data set, to fn in name order. */
+/* The newest version of every reference data set, to fn in name order,
+ * and the newest index line appended to index (nothing appended when none
+ * was signed yet), read in one transaction: the index names exactly these
+ * versions. */
 typedef int (*syncd_set_fn)(void *ctx, const char *name, int64_t version,
 			    const uint8_t *line, size_t llen,
 			    const uint8_t *content, size_t clen);
 int syncd_store_refdata_latest(const char *path, syncd_set_fn fn, void *ctx,
-			       char *msg, size_t cap);
-/* Publish the next version of a set: sign makes its header line for the
- * version chosen inside the transaction. */
+			       struct yzf_buf *index, char *msg, size_t cap);
+/* Sign a set's header line for the version chosen inside the
+ * transaction. */
 typedef int (*syncd_sign_fn)(void *ctx, int64_t version, struct yzf_buf *line,
 			     char *msg, size_t cap);
+/* Sign the index line of the given version over the newest header line of
+ * every set (headers: the lines in name order, each ended by '\n'). */
+typedef int (*syncd_index_fn)(void *ctx, int64_t version,
+			      const uint8_t *headers, size_t len,
+			      struct yzf_buf *line, char *msg, size_t cap);
+/* Publish the next version of a set and, in the same transaction, the
+ * next index naming it with the newest of every other set: a terminal
+ * never sees the one without the other. */
 int syncd_store_refdata_publish(const char *path, const char *name,
-				syncd_sign_fn sign, void *ctx,
-				const uint8_t *content, size_t clen, int64_t now,
-				int64_t *version, char *msg, size_t cap);
+				syncd_sign_fn sign, syncd_index_fn sign_index,
+				void *ctx, const uint8_t *content, size_t clen,
+				int64_t now, int64_t *version,
+				int64_t *index_version, char *msg, size_t cap);
+/* Publish the next index alone (the same sets, a new expiry). */
+int syncd_store_refindex_publish(const char *path, syncd_index_fn sign_index,
+				 void *ctx, int64_t now, int64_t *index_version,
+				 char *msg, size_t cap);
 
 /* Lowercase hex of n bytes into out (2n + 1 bytes). */
 void syncd_hex(const uint8_t *in, size_t n, char *out);

@@ -11,7 +11,7 @@
 #include "yzf_port_sim.h"
 
 static char dir[] = "/tmp/yzf-test-sync.XXXXXX";
-static uint8_t city_sk[64]; /* the city issuing key, for signed sets */
+static uint8_t city_sk[64]; /* the city issuing key */
 
 /* A terminal with one logged-in officer and n notes. */
 static struct yzf *setup(struct yzf_port **p, uint8_t feed[32], int n)
@@ -188,40 +188,6 @@ int main(void)
 					  &r), YZF_EINVAL);
 	CHECK_EQ_INT(yzf_sync_state(y, feed, &local, &acked), YZF_OK);
 	CHECK_EQ_INT(acked, 6);
-
-	/* reference data: signed by the city, hash checked, no rollback */
-	struct yzf_refset rs = { .name = "matters", .version = 2, .tz = 480,
-				 .at_ms = 1764205200000LL };
-	struct yzf_buf hl = { 0 };
-	const uint8_t content[] = "{\"matters\":[]}";
-	uint8_t other_pk[32], other_sk[64];
-	int64_t version = -1;
-	crypto_generichash(rs.hash, 32, content, sizeof content - 1, NULL, 0);
-	rs.size = sizeof content - 1;
-	CHECK_EQ_INT(yzf_refset_sign_line(&rs, city_sk, &hl), YZF_OK);
-	CHECK_EQ_INT(yzf_refset_store(y, hl.p, hl.len, content, 3, NULL),
-		     YZF_ECORRUPT);
-	CHECK_EQ_INT(yzf_refset_store(y, hl.p, hl.len, content,
-				      sizeof content - 1, NULL), YZF_OK);
-	CHECK_EQ_INT(yzf_refset_version(y, "matters", &version), YZF_OK);
-	CHECK_EQ_INT(version, 2);
-	CHECK_EQ_INT(yzf_refset_store(y, hl.p, hl.len, content,
-				      sizeof content - 1, NULL), YZF_ESTATE);
-	CHECK_HAS(yzf_errmsg(y), "rollback refused");
-	yzf_buf_reset(&hl);
-	rs.version = 1;
-	CHECK_EQ_INT(yzf_refset_sign_line(&rs, city_sk, &hl), YZF_OK);
-	CHECK_EQ_INT(yzf_refset_store(y, hl.p, hl.len, content,
-				      sizeof content - 1, NULL), YZF_ESTATE);
-	yzf_buf_reset(&hl);
-	rs.version = 3;
-	crypto_sign_keypair(other_pk, other_sk);
-	CHECK_EQ_INT(yzf_refset_sign_line(&rs, other_sk, &hl), YZF_OK);
-	CHECK_EQ_INT(yzf_refset_store(y, hl.p, hl.len, content,
-				      sizeof content - 1, NULL), YZF_EBADSIG);
-	CHECK_EQ_INT(yzf_refset_version(y, "matters", &version), YZF_OK);
-	CHECK_EQ_INT(version, 2);
-	yzf_buf_free(&hl);
 
 	yzf_buf_free(&body);
 	yzf_close(y);

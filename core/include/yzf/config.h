@@ -14,6 +14,9 @@
 #ifndef YZF_MAX_BATCH
 #define YZF_MAX_BATCH 10000 /* records in one append transaction */
 #endif
+#ifndef YZF_MAX_REFSETS
+#define YZF_MAX_REFSETS 64 /* reference data sets one index names */
+#endif
 #ifndef YZF_DEFAULT_MAX_PIN_FAILURES
 #define YZF_DEFAULT_MAX_PIN_FAILURES 5
 #endif
