@@ -331,3 +331,39 @@ int syncd_log_answer(struct syncd_log *l, int64_t now_ms, const uint8_t *req,
 	yzf_buf_putc(out, '}');
 	return rc ? rc : out->oom ? YZF_ENOMEM : YZF_OK;
 }
+
+int syncd_log_print(const char *store_path, const char *authority_dir,
+		    uint64_t from, int64_t now_ms, struct yzf_buf *out,
+		    char *msg, size_t cap)
+{
+	sqlite3 *db = NULL;
+	struct syncd_log *l = NULL;
+	int rc = YZF_OK;
+	if (sqlite3_open_v2(store_path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		snprintf(msg, cap, "store %s: %s", store_path,
+			 db ? sqlite3_errmsg(db) : "cannot open");
+		rc = YZF_EIO;
+	}
+	if (!rc) {
+		sqlite3_busy_timeout(db, 10000);
+		rc = syncd_log_open(db, authority_dir, &l, msg, cap);
+	}
+	if (!rc && from == 0) {
+		rc = syncd_log_checkpoint(l, now_ms, out);
+	} else if (!rc && from > syncd_log_size(l)) {
+		snprintf(msg, cap, "--from %llu: the log holds %llu records",
+			 (unsigned long long)from,
+			 (unsigned long long)syncd_log_size(l));
+		rc = YZF_EINVAL;
+	} else if (!rc) {
+		yzf_buf_putc(out, '{');
+		rc = syncd_log_answer(l, now_ms, NULL, from, NULL, NULL, 0, out);
+		yzf_buf_putc(out, '}');
+	}
+	if (!rc && out->oom)
+		rc = YZF_ENOMEM;
+	syncd_log_close(l);
+	sqlite3_close_v2(db);
+	return rc;
+}

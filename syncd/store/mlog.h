@@ -59,4 +59,12 @@ int syncd_log_answer(struct syncd_log *l, int64_t now_ms,
 int syncd_log_checkpoint(struct syncd_log *l, int64_t now_ms,
 			 struct yzf_buf *out);
 
+/* For city ops and auditors (yzf-syncd admin checkpoint): rebuild the
+ * log of the store at path on a read-only connection and append the
+ * current checkpoint line (from 0), or the object {"log":{...}} with the
+ * consistency proof from size from, as GET /v1/checkpoint answers it. */
+int syncd_log_print(const char *store_path, const char *authority_dir,
+		    uint64_t from, int64_t now_ms, struct yzf_buf *out,
+		    char *msg, size_t cap);
+
 #endif
