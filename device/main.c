@@ -41,6 +41,11 @@ static const char usage[] =
 "  blob push FILE...                upload evidence files by hash, resuming\n"
 "  lease get --doc-type T [--count N]  lease a block of document numbers\n"
 "  lease take|left --doc-type T     take the next number offline / count\n"
+"  trust status                     the city's last checkpoint, attested time\n"
+"                                   and clock drift, reference data held\n"
+"  trust evidence                   inconsistencies of the city's log kept\n"
+"  trust consistency --trust FILE OLD NEW   check offline that checkpoint\n"
+"                                   answer NEW extends checkpoint line OLD\n"
 "\n"
 "City authority (keys in --dir):\n"
 "  authority init --dir D --root-name N --city-name N --region CODE [--years N]\n"
@@ -821,6 +826,7 @@ int main(int argc, char **argv)
 		{ "types", cmd_types }, { "authority", cmd_authority },
 		{ "sync", cmd_sync }, { "blob", cmd_blob },
 		{ "lease", cmd_lease }, { "refdata", cmd_refdata },
+		{ "trust", cmd_trust },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

@@ -282,13 +282,17 @@ static bool city_of(struct cli *c, struct city *ct, const char *who)
 /* A request signed by the feed's key on the open (or reopened)
  * connection. 0; 1 when the connection failed (closed: retry); a negative
  * YZF_E code when the request could not be signed (reported). */
-static int signed_request(struct cli *c, struct conn *cn, const uint8_t *feed,
-			  const char *method, const char *path,
-			  const char *ctype, const uint8_t *body, size_t len,
-			  struct resp *r)
+static int signed_request_as(struct cli *c, struct conn *cn,
+			     const uint8_t *feed, const char *method,
+			     const char *path, const char *ctype,
+			     const uint8_t *body, size_t len, struct resp *r,
+			     char auth[YZF_AUTH_MAX])
 {
-	char auth[YZF_AUTH_MAX];
-	int rc = yzf_sync_auth(c->y, feed, method, path, body, len, auth);
+	/* the signature covers the path without its query (schemas/sync.md) */
+	char signed_path[600];
+	snprintf(signed_path, sizeof signed_path, "%.*s",
+		 (int)strcspn(path, "?"), path);
+	int rc = yzf_sync_auth(c->y, feed, method, signed_path, body, len, auth);
 	if (rc) {
 		cli_fail(c, rc, "sign the request");
 		return rc;
@@ -299,6 +303,16 @@ static int signed_request(struct cli *c, struct conn *cn, const uint8_t *feed,
 		return 1;
 	}
 	return 0;
+}
+
+static int signed_request(struct cli *c, struct conn *cn, const uint8_t *feed,
+			  const char *method, const char *path,
+			  const char *ctype, const uint8_t *body, size_t len,
+			  struct resp *r)
+{
+	char auth[YZF_AUTH_MAX];
+	return signed_request_as(c, cn, feed, method, path, ctype, body, len, r,
+				 auth);
 }
 
 /* A one-line setting saved in the home by enroll online. */
@@ -351,8 +365,18 @@ static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 		progress(tty, hex, acked, local);
 		if (n == 0)
 			break;
-		rc = signed_request(c, cn, feed, "POST", "/v1/push",
-				    "application/x-ndjson", body.p, body.len, &r);
+		uint64_t from = 0;
+		char path[64], auth[YZF_AUTH_MAX];
+		rc = yzf_trust_log_size(c->y, &from);
+		if (rc) {
+			ec = cli_fail(c, rc, "sync");
+			break;
+		}
+		snprintf(path, sizeof path, "/v1/push?from=%llu",
+			 (unsigned long long)from);
+		rc = signed_request_as(c, cn, feed, "POST", path,
+				       "application/x-ndjson", body.p, body.len,
+				       &r, auth);
 		if (rc < 0) {
 			ec = cli_exit(rc);
 			break;
@@ -382,7 +406,7 @@ static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 		}
 		attempt = 0;
 		struct yzf_sync_result res;
-		rc = yzf_sync_push_answer(c->y, feed, r.status, r.body.p,
+		rc = yzf_sync_push_answer(c->y, feed, auth, r.status, r.body.p,
 					  r.body.len, &res);
 		if (rc) {
 			ec = cli_fail(c, rc, "sync");
@@ -399,6 +423,46 @@ static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 	}
 	yzf_buf_free(&r.body);
 	yzf_buf_free(&body);
+	return ec;
+}
+
+/* The city's checkpoint first: it proves the city still holds what it
+ * acknowledged before, and its signed time, echoing our nonce, is the
+ * attested time the reference data's expiry is judged on. */
+static int check_city_log(struct cli *c, struct conn *cn,
+			  const uint8_t feed[32])
+{
+	struct resp r = { 0 };
+	struct yzf_checkpoint ck;
+	uint8_t nonce[YZF_NONCE_LEN];
+	char path[128], nh[2 * YZF_NONCE_LEN + 1];
+	uint64_t from = 0;
+	int ec = EXIT_OK;
+	int rc = yzf_trust_nonce(c->y, nonce);
+	if (!rc)
+		rc = yzf_trust_log_size(c->y, &from);
+	if (rc)
+		return cli_fail(c, rc, "sync: checkpoint");
+	cli_hex(nonce, sizeof nonce, nh);
+	snprintf(path, sizeof path, "/v1/checkpoint?from=%llu&nonce=%s",
+		 (unsigned long long)from, nh);
+	rc = signed_request(c, cn, feed, "GET", path, "application/json", NULL,
+			    0, &r);
+	if (rc == 1) {
+		fprintf(stderr, "yzf sync: could not fetch the city's "
+			"checkpoint; the next sync retries\n");
+	} else if (rc) {
+		ec = cli_exit(rc);
+	} else if ((rc = yzf_trust_checkpoint_answer(c->y, nonce, r.status,
+						     r.body.p, r.body.len,
+						     &ck))) {
+		ec = cli_fail(c, rc, "sync: the city's log");
+	} else {
+		printf("city log: %llu records, consistent with what this "
+		       "terminal held (%llu)\n", (unsigned long long)ck.size,
+		       (unsigned long long)from);
+	}
+	yzf_buf_free(&r.body);
 	return ec;
 }
 
@@ -666,6 +730,8 @@ int cmd_sync(struct cli *c)
 	size_t batch = bs ? (size_t)atol(bs) : 500;
 	int retries = rs ? atoi(rs) : 5;
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	if (ec == EXIT_OK)
+		ec = check_city_log(c, &cn, feeds[0]);
 	if (ec == EXIT_OK)
 		ec = pull_revocations(c, &cn, feeds[0]);
 	/* reference data refused does not hold the records back: its exit

@@ -20,6 +20,7 @@
 struct syncd_request {
 	const char *method;         /* "GET", "POST" */
 	const char *path;           /* "/v1/push" (no query string) */
+	const char *query;          /* "from=5&nonce=..." (after '?'), or NULL */
 	const char *authorization;  /* the Authorization header */
 	const char *content_type;
 	const uint8_t *body;

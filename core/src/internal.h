@@ -111,6 +111,19 @@ int yzf_open_record(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
  * held changes nothing. */
 int yzf_attest(struct yzf *y, int64_t at_ms, int32_t tz);
 
+/* The "log" object of a city answer (struct cJSON): its checkpoint signed
+ * by the pinned city key, echoing nonce when not NULL, and consistent with
+ * the checkpoint held. An inconsistent one is kept as evidence at once
+ * (YZF_ECORRUPT). Changes nothing else. */
+struct cJSON;
+int yzf_log_check(struct yzf *y, const uint8_t *nonce, const struct cJSON *log,
+		  struct yzf_checkpoint *c);
+/* Inside the caller's transaction: hold c (checked) as the newest
+ * checkpoint and, when it answered this terminal's request, its time as
+ * the attested time. */
+int yzf_log_keep(struct yzf *y, const struct cJSON *log,
+		 const struct yzf_checkpoint *c, bool attest);
+
 /* Insert one verified record (bytes, sig, id) as the feed's next; the
  * caller holds a transaction and has checked seq and prev. */
 int yzf_store_row(struct yzf *y, const struct yzf_record *r,

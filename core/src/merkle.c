@@ -80,11 +80,16 @@ int yzf_merkle_root(const uint8_t (*leaves)[32], uint64_t n, uint8_t out[32])
 	return YZF_OK;
 }
 
+static void array_root(void *ctx, uint64_t lo, uint64_t n, uint8_t out[32])
+{
+	subroot((const uint8_t (*)[32])ctx + lo, n, out);
+}
+
 /* Write the proof: first the subtree at head (if head is not NULL), then
  * the roots of the sibling subtrees sib[cnt-1] .. sib[0]. The walk that
  * found the siblings went from the root down, the RFC lists them from the
  * leaf up, hence the reversal. */
-static int emit(const uint8_t (*lv)[32], const struct range *head,
+static int emit(const struct yzf_merkle_src *src, const struct range *head,
 		const struct range *sib, size_t cnt, uint8_t (*proof)[32],
 		size_t cap, size_t *len)
 {
@@ -94,9 +99,9 @@ static int emit(const uint8_t (*lv)[32], const struct range *head,
 	if (total > cap)
 		return YZF_ERANGE;
 	if (head)
-		subroot(lv + head->lo, head->n, proof[j++]);
+		src->range_root(src->ctx, head->lo, head->n, proof[j++]);
 	while (cnt--)
-		subroot(lv + sib[cnt].lo, sib[cnt].n, proof[j++]);
+		src->range_root(src->ctx, sib[cnt].lo, sib[cnt].n, proof[j++]);
 	return YZF_OK;
 }
 
@@ -107,11 +112,21 @@ int yzf_merkle_inclusion_proof(const uint8_t (*leaves)[32], uint64_t n,
 			       uint64_t index, uint8_t (*proof)[32], size_t cap,
 			       size_t *len)
 {
+	struct yzf_merkle_src src = { array_root, (void *)leaves };
+	if (!leaves)
+		return YZF_EINVAL;
+	return yzf_merkle_src_inclusion(&src, n, index, proof, cap, len);
+}
+
+int yzf_merkle_src_inclusion(const struct yzf_merkle_src *src, uint64_t n,
+			     uint64_t index, uint8_t (*proof)[32], size_t cap,
+			     size_t *len)
+{
 	struct range sib[MAX_DEPTH];
 	uint64_t lo = 0, sz = n, m = index;
 	size_t cnt = 0;
 
-	if (!leaves || !len || (cap && !proof) || index >= n)
+	if (!src || !len || (cap && !proof) || index >= n)
 		return YZF_EINVAL;
 	while (sz > 1) {
 		uint64_t k = split(sz);
@@ -125,7 +140,7 @@ int yzf_merkle_inclusion_proof(const uint8_t (*leaves)[32], uint64_t n,
 			sz -= k;
 		}
 	}
-	return emit(leaves, NULL, sib, cnt, proof, cap, len);
+	return emit(src, NULL, sib, cnt, proof, cap, len);
 }
 
 /* SUBPROOF(m, D[n], true) of RFC 9162 §2.1.4.1, unrolled. The walk stops
@@ -136,12 +151,22 @@ int yzf_merkle_consistency_proof(const uint8_t (*leaves)[32], uint64_t n_new,
 				 uint64_t m_old, uint8_t (*proof)[32],
 				 size_t cap, size_t *len)
 {
+	struct yzf_merkle_src src = { array_root, (void *)leaves };
+	if (!leaves)
+		return YZF_EINVAL;
+	return yzf_merkle_src_consistency(&src, n_new, m_old, proof, cap, len);
+}
+
+int yzf_merkle_src_consistency(const struct yzf_merkle_src *src,
+			       uint64_t n_new, uint64_t m_old,
+			       uint8_t (*proof)[32], size_t cap, size_t *len)
+{
 	struct range sib[MAX_DEPTH], head;
 	uint64_t lo = 0, sz = n_new, m = m_old;
 	size_t cnt = 0;
 	bool start = true;
 
-	if (!leaves || !len || (cap && !proof) || m_old == 0 || m_old > n_new)
+	if (!src || !len || (cap && !proof) || m_old == 0 || m_old > n_new)
 		return YZF_EINVAL;
 	while (m != sz) {
 		uint64_t k = split(sz);
@@ -157,7 +182,7 @@ int yzf_merkle_consistency_proof(const uint8_t (*leaves)[32], uint64_t n_new,
 		}
 	}
 	head = (struct range){ lo, sz };
-	return emit(leaves, start ? NULL : &head, sib, cnt, proof, cap, len);
+	return emit(src, start ? NULL : &head, sib, cnt, proof, cap, len);
 }
 
 static bool same(const uint8_t a[32], const uint8_t b[32])
@@ -252,4 +277,101 @@ int yzf_merkle_verify_consistency(uint64_t m, uint64_t n,
 	return sn == 0 && same(fr, old_root) && same(sr, new_root)
 		       ? YZF_OK
 		       : YZF_EBADSIG;
+}
+
+/* Multiproofs. The tree over [lo, lo+n) is walked from the root as
+ * RFC 9162 splits it; a subtree holding none of the wanted leaves is one
+ * proof hash, a single wanted leaf is the verifier's own, anything else is
+ * split again. Prover and verifier walk the same way, left before right,
+ * so the proof is just the hashes in the order the walk meets them.
+ * Recursion depth is at most 64. */
+
+/* How many of the sorted idx[0..k) are below end. */
+static size_t below(const uint64_t *idx, size_t k, uint64_t end)
+{
+	size_t m = 0;
+	while (m < k && idx[m] < end)
+		m++;
+	return m;
+}
+
+static void multi(const struct yzf_merkle_src *src, uint64_t lo, uint64_t n,
+		  const uint64_t *idx, size_t k, uint8_t (*proof)[32],
+		  size_t cap, size_t *len)
+{
+	if (k == 0) {
+		if (*len < cap)
+			src->range_root(src->ctx, lo, n, proof[*len]);
+		(*len)++;
+		return;
+	}
+	if (n == 1)
+		return;
+	uint64_t s = split(n);
+	size_t m = below(idx, k, lo + s);
+	multi(src, lo, s, idx, m, proof, cap, len);
+	multi(src, lo + s, n - s, idx + m, k - m, proof, cap, len);
+}
+
+static bool sorted_below(const uint64_t *idx, size_t k, uint64_t size)
+{
+	for (size_t i = 0; i < k; i++)
+		if (idx[i] >= size || (i && idx[i] <= idx[i - 1]))
+			return false;
+	return true;
+}
+
+int yzf_merkle_multi_proof(const struct yzf_merkle_src *src, uint64_t size,
+			   const uint64_t *idx, size_t k, uint8_t (*proof)[32],
+			   size_t cap, size_t *len)
+{
+	if (!src || !len || (cap && !proof) || (k && !idx) || k == 0 ||
+	    !sorted_below(idx, k, size))
+		return YZF_EINVAL;
+	*len = 0;
+	multi(src, 0, size, idx, k, proof, cap, len);
+	return *len > cap ? YZF_ERANGE : YZF_OK;
+}
+
+struct vwalk {
+	const uint8_t (*leaves)[32];
+	const uint8_t (*proof)[32];
+	size_t len, used;
+};
+
+static bool vmulti(struct vwalk *w, uint64_t lo, uint64_t n,
+		   const uint64_t *idx, size_t k, size_t first, uint8_t out[32])
+{
+	uint8_t l[HLEN], r[HLEN];
+	if (k == 0) {
+		if (w->used == w->len)
+			return false;
+		memcpy(out, w->proof[w->used++], HLEN);
+		return true;
+	}
+	if (n == 1) {
+		memcpy(out, w->leaves[first], HLEN);
+		return true;
+	}
+	uint64_t s = split(n);
+	size_t m = below(idx, k, lo + s);
+	if (!vmulti(w, lo, s, idx, m, first, l) ||
+	    !vmulti(w, lo + s, n - s, idx + m, k - m, first + m, r))
+		return false;
+	yzf_merkle_node(l, r, out);
+	return true;
+}
+
+int yzf_merkle_verify_multi(const uint8_t (*leaves)[32], const uint64_t *idx,
+			    size_t k, uint64_t size, const uint8_t (*proof)[32],
+			    size_t len, const uint8_t root[32])
+{
+	struct vwalk w = { leaves, proof, len, 0 };
+	uint8_t r[HLEN];
+	if (!leaves || !idx || !root || (len && !proof) || k == 0 ||
+	    !sorted_below(idx, k, size))
+		return YZF_EINVAL;
+	if (!vmulti(&w, 0, size, idx, k, 0, r) || w.used != len)
+		return YZF_EBADSIG;
+	return same(r, root) ? YZF_OK : YZF_EBADSIG;
 }

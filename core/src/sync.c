@@ -101,20 +101,17 @@ static int64_t json_int(const cJSON *o, const char *k)
 	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
 }
 
-/* Move the acknowledged head to (seq, id) after checking the terminal
- * holds that very record there, and that it does not move backwards. */
-static int ack(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t seq,
-	       const uint8_t id[YZF_ID_LEN])
+/* Whether the acknowledged head may move to (seq, id): the terminal holds
+ * that very record there, and the head does not move backwards. */
+static int ack_ok(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t seq,
+		  const uint8_t id[YZF_ID_LEN])
 {
 	sqlite3_stmt *st;
-	int64_t old, local, now;
-	int32_t tz;
+	int64_t old, local;
 	uint8_t oid[YZF_ID_LEN], lid[YZF_ID_LEN];
 	int rc = acked_head(y, feed, &old, oid);
 	if (!rc)
 		rc = yzf_head(y, feed, &local, lid);
-	if (!rc)
-		rc = yzf_now(y, &now, &tz);
 	if (rc)
 		return rc;
 	if (seq < old)
@@ -143,6 +140,21 @@ static int ack(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t seq,
 					"different record at seq %lld: the feed "
 					"is forked", (long long)seq);
 	}
+	return YZF_OK;
+}
+
+/* Move the acknowledged head to (seq, id), checked by ack_ok. */
+static int ack(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t seq,
+	       const uint8_t id[YZF_ID_LEN])
+{
+	sqlite3_stmt *st;
+	int64_t now;
+	int32_t tz;
+	int rc = ack_ok(y, feed, seq, id);
+	if (!rc)
+		rc = yzf_now(y, &now, &tz);
+	if (rc)
+		return rc;
 	if (sqlite3_prepare_v2(y->db, "INSERT OR REPLACE INTO sync_state (feed, "
 			       "acked_seq, acked_id, updated) VALUES (?, ?, ?, ?)",
 			       -1, &st, NULL) != SQLITE_OK)
@@ -157,9 +169,143 @@ static int ack(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t seq,
 	return rc;
 }
 
+/* The terminal's id of its record at seq. */
+static int own_id(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t seq,
+		  uint8_t id[YZF_ID_LEN])
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(y->db, "SELECT id FROM records WHERE feed = ? AND "
+			       "seq = ?", -1, &st, NULL) != SQLITE_OK)
+		return yzf_fail_db(y, "records");
+	sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	int rc = YZF_ENOTFOUND;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 0) == YZF_ID_LEN) {
+		memcpy(id, sqlite3_column_blob(st, 0), YZF_ID_LEN);
+		rc = YZF_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+struct entry {
+	int64_t seq;
+	uint64_t idx;
+};
+
+static int by_idx(const void *a, const void *b)
+{
+	uint64_t x = ((const struct entry *)a)->idx;
+	uint64_t y = ((const struct entry *)b)->idx;
+	return (x > y) - (x < y);
+}
+
+/* That the checkpoint's tree holds, at the positions the answer names,
+ * this terminal's own records: every seq from after (the head acknowledged
+ * before) to head, by the answer's multiproof. Only then are they the
+ * city's. */
+static int check_entries(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+			 const cJSON *log, const struct yzf_checkpoint *c,
+			 int64_t after, int64_t head, int64_t *proven)
+{
+	*proven = after;
+	const cJSON *ents = cJSON_GetObjectItemCaseSensitive(log, "entries");
+	const cJSON *pj = cJSON_GetObjectItemCaseSensitive(log, "proof");
+	int k = cJSON_GetArraySize(ents), np = cJSON_GetArraySize(pj), i = 0;
+	if (head <= after)
+		return YZF_OK;
+	if (!cJSON_IsArray(ents) || !cJSON_IsArray(pj) || k < 1 ||
+	    k > 100000 || np > 64 * k)
+		return yzf_fail(y, YZF_EBADSIG, "the city acknowledged seq %lld "
+				"to %lld without proving them in its log",
+				(long long)after + 1, (long long)head);
+	struct entry *e = calloc((size_t)k, sizeof *e);
+	uint64_t *idx = calloc((size_t)k, sizeof *idx);
+	uint8_t (*lv)[32] = calloc((size_t)k, 32);
+	uint8_t (*p)[32] = calloc((size_t)np + 1, 32);
+	bool *seen = calloc((size_t)(head - after), 1);
+	int rc = e && idx && lv && p && seen ? YZF_OK
+		 : yzf_fail(y, YZF_ENOMEM, "out of memory");
+	const cJSON *x;
+	cJSON_ArrayForEach(x, ents) {
+		const cJSON *a = cJSON_GetArrayItem(x, 0), *b = cJSON_GetArrayItem(x, 1);
+		if (rc)
+			break;
+		if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b) ||
+		    a->valuedouble < 1 || b->valuedouble < 0 ||
+		    b->valuedouble >= (double)c->size)
+			rc = yzf_fail(y, YZF_EINVAL, "log entries: [seq, "
+				      "position] pairs within the checkpoint "
+				      "expected");
+		else
+			e[i++] = (struct entry){ (int64_t)a->valuedouble,
+						 (uint64_t)b->valuedouble };
+	}
+	if (!rc)
+		qsort(e, (size_t)k, sizeof *e, by_idx);
+	for (i = 0; !rc && i < k; i++) {
+		idx[i] = e[i].idx;
+		if (i && idx[i] == idx[i - 1])
+			rc = yzf_fail(y, YZF_EINVAL, "log entries: position "
+				      "%llu named twice",
+				      (unsigned long long)idx[i]);
+		else if (own_id(y, feed, e[i].seq, lv[i]) == YZF_OK) {
+			yzf_merkle_leaf(lv[i], 32, lv[i]);
+			if (e[i].seq > after && e[i].seq <= head)
+				seen[e[i].seq - after - 1] = true;
+		} else {
+			rc = yzf_fail(y, YZF_EINVAL, "log entries: seq %lld is "
+				      "not a record of this feed",
+				      (long long)e[i].seq);
+		}
+	}
+	/* a resend of records the city held already proves only them: the
+	 * head moves as far as the proof reaches without a hole */
+	while (!rc && *proven < head && seen[*proven - after])
+		(*proven)++;
+	if (!rc && *proven == after)
+		rc = yzf_fail(y, YZF_EBADSIG, "the city acknowledged seq %lld "
+			      "without proving it in its log",
+			      (long long)(after + 1));
+	bool ok = true;
+	if (!rc) {
+		i = 0;
+		cJSON_ArrayForEach(x, pj) {
+			if (!cJSON_IsString(x) ||
+			    !yzf_unhex(x->valuestring, strlen(x->valuestring),
+				       p[i], 32))
+				ok = false;
+			i++;
+		}
+		if (!ok || yzf_merkle_verify_multi((const uint8_t(*)[32])lv, idx,
+						   (size_t)k, c->size,
+						   (const uint8_t(*)[32])p,
+						   (size_t)np, c->root))
+			rc = yzf_fail(y, YZF_EBADSIG, "the city's proof does not "
+				      "put seq %lld to %lld in its log of %llu "
+				      "records: not acknowledged",
+				      (long long)after + 1, (long long)*proven,
+				      (unsigned long long)c->size);
+	}
+	free(e);
+	free(idx);
+	free(lv);
+	free(p);
+	free(seen);
+	return rc;
+}
+
+/* The nonce of a signed request: its signature's first 16 bytes. */
+static bool auth_nonce(const char *auth, uint8_t out[YZF_NONCE_LEN])
+{
+	const char *sig = auth ? strstr(auth, "sig=") : NULL;
+	return sig && yzf_unhex(sig + 4, 2 * YZF_NONCE_LEN, out, YZF_NONCE_LEN);
+}
+
 int yzf_sync_push_answer(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
-			 int status, const uint8_t *body, size_t len,
-			 struct yzf_sync_result *r)
+			 const char *auth, int status, const uint8_t *body,
+			 size_t len, struct yzf_sync_result *r)
 {
 	memset(r, 0, sizeof r[0]);
 	cJSON *j = cJSON_ParseWithLengthOpts((const char *)body, len, NULL, 0);
@@ -199,7 +345,42 @@ int yzf_sync_push_answer(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 			 "seq %lld: %.200s", (long long)json_int(first, "seq"),
 			 cJSON_IsString(why) ? why->valuestring : "?");
 	}
-	rc = ack(y, feed, seq, id);
+	if (status == 409) {
+		rc = ack(y, feed, seq, id);
+		goto out;
+	}
+	/* 200: the acknowledgement counts only with the city's signed
+	 * checkpoint, consistent with the one held, proving the records */
+	const cJSON *log = cJSON_GetObjectItemCaseSensitive(j, "log");
+	struct yzf_checkpoint c;
+	uint8_t nonce[YZF_NONCE_LEN], oid[YZF_ID_LEN];
+	int64_t before;
+	if (!auth_nonce(auth, nonce)) {
+		rc = yzf_fail(y, YZF_EINVAL, "sync: the request's Authorization "
+			      "is needed to check the answer");
+		goto out;
+	}
+	int64_t proven = 0;
+	rc = ack_ok(y, feed, seq, id);
+	if (!rc)
+		rc = yzf_log_check(y, nonce, log, &c);
+	if (!rc)
+		rc = acked_head(y, feed, &before, oid);
+	if (!rc)
+		rc = check_entries(y, feed, log, &c, before, seq, &proven);
+	if (!rc && proven < seq) {
+		rc = own_id(y, feed, proven, id);
+		r->acked = proven;
+	}
+	if (!rc && !(rc = yzf_begin(y))) {
+		rc = yzf_log_keep(y, log, &c, true);
+		if (!rc)
+			rc = ack(y, feed, proven, id);
+		if (!rc)
+			rc = yzf_commit(y);
+		else
+			yzf_rollback(y);
+	}
 out:
 	cJSON_Delete(j);
 	return rc;

@@ -1,6 +1,9 @@
 /* What the terminal trusts the city for: signed checkpoints of the city's
  * log, and the time they attest. */
+#include <cjson/cJSON.h>
 #include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -141,5 +144,316 @@ int yzf_attest(struct yzf *y, int64_t at_ms, int32_t tz)
 	rc = sqlite3_step(st) == SQLITE_DONE ? YZF_OK
 					     : yzf_fail_db(y, "attested");
 	sqlite3_reset(st);
+	return rc;
+}
+
+/* ---- the city's log, as the terminal checks it ------------------------ */
+
+static size_t hashes(const cJSON *arr, uint8_t (*out)[32], size_t cap,
+		     bool *ok)
+{
+	size_t n = 0;
+	const cJSON *e;
+	*ok = arr == NULL || cJSON_IsArray(arr);
+	cJSON_ArrayForEach(e, arr) {
+		if (n == cap || !cJSON_IsString(e) ||
+		    !yzf_unhex(e->valuestring, strlen(e->valuestring), out[n],
+			       32)) {
+			*ok = false;
+			return n;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Whether the checkpoint of log (a GET /v1/checkpoint or push answer's
+ * "log" object) is signed by city_pk and consistent with the older
+ * checkpoint (size m, root): the check anyone can make. why (256 bytes)
+ * says what failed: YZF_EBADSIG for a bad signature, YZF_ECORRUPT for an
+ * inconsistent log, YZF_EINVAL for an answer that is not one. */
+static int check_log(const uint8_t city_pk[YZF_KEY_LEN], const cJSON *log,
+		     uint64_t m, const uint8_t root[32],
+		     struct yzf_checkpoint *c, char why[256])
+{
+	const cJSON *line = cJSON_GetObjectItemCaseSensitive(log, "checkpoint");
+	const cJSON *from = cJSON_GetObjectItemCaseSensitive(log, "from");
+	uint8_t p[YZF_MERKLE_MAX_PROOF][32];
+	struct yzf_canon_err e;
+	bool ok;
+	if (!cJSON_IsObject(log) || !cJSON_IsString(line)) {
+		snprintf(why, 256, "the answer carries no checkpoint of the "
+			 "city's log");
+		return YZF_EINVAL;
+	}
+	int rc = yzf_checkpoint_parse((const uint8_t *)line->valuestring,
+				      strlen(line->valuestring), city_pk, c, &e);
+	if (rc) {
+		snprintf(why, 256, "checkpoint: %s (byte %zu)", e.why, e.off);
+		return rc == YZF_EBADSIG ? rc : YZF_EINVAL;
+	}
+	if (m == 0)
+		return YZF_OK;
+	if (c->size < m) {
+		snprintf(why, 256, "the city's log shrank from %llu records to "
+			 "%llu", (unsigned long long)m,
+			 (unsigned long long)c->size);
+		return YZF_ECORRUPT;
+	}
+	size_t n = hashes(cJSON_GetObjectItemCaseSensitive(log, "consistency"),
+			  p, YZF_MERKLE_MAX_PROOF, &ok);
+	if (!cJSON_IsNumber(from) || from->valuedouble != (double)m || !ok) {
+		snprintf(why, 256, "the answer carries no consistency proof from "
+			 "the %llu records held", (unsigned long long)m);
+		return YZF_EINVAL;
+	}
+	if (yzf_merkle_verify_consistency(m, c->size, root, c->root,
+					  (const uint8_t(*)[32])p, n)) {
+		snprintf(why, 256, "the city's log of %llu records is not an "
+			 "extension of the %llu it signed before: records it "
+			 "acknowledged were removed or changed",
+			 (unsigned long long)c->size, (unsigned long long)m);
+		return YZF_ECORRUPT;
+	}
+	return YZF_OK;
+}
+
+/* The checkpoint held: size 0 when none. line may be NULL. */
+static int held(struct yzf *y, uint64_t *size, uint8_t root[32],
+		struct yzf_buf *line)
+{
+	sqlite3_stmt *st;
+	*size = 0;
+	if (sqlite3_prepare_v2(y->db, "SELECT size, root, line FROM checkpoint "
+			       "WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
+		return yzf_fail_db(y, "checkpoint");
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 1) == 32) {
+		*size = (uint64_t)sqlite3_column_int64(st, 0);
+		memcpy(root, sqlite3_column_blob(st, 1), 32);
+		if (line)
+			yzf_buf_put(line, sqlite3_column_blob(st, 2),
+				    (size_t)sqlite3_column_bytes(st, 2));
+	}
+	sqlite3_finalize(st);
+	return YZF_OK;
+}
+
+/* Keep an inconsistent checkpoint with the one held and the answer as
+ * evidence, in its own transaction: it must survive the refusal. */
+static int keep_evidence(struct yzf *y, const cJSON *log, const char *why)
+{
+	struct yzf_buf hl = { 0 };
+	uint8_t root[32];
+	uint64_t size;
+	int64_t now;
+	int32_t tz;
+	sqlite3_stmt *st = NULL;
+	const cJSON *line = cJSON_GetObjectItemCaseSensitive(log, "checkpoint");
+	char *all = cJSON_PrintUnformatted(log);
+	int rc = yzf_now(y, &now, &tz);
+	if (!rc)
+		rc = held(y, &size, root, &hl);
+	if (!rc && !all)
+		rc = yzf_fail(y, YZF_ENOMEM, "out of memory");
+	if (!rc && sqlite3_prepare_v2(y->db, "INSERT INTO log_evidence (detected, "
+				      "held, offered, proof, reason) VALUES (?, ?, "
+				      "?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		rc = yzf_fail_db(y, "log_evidence");
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_blob(st, 2, hl.p ? hl.p : (const uint8_t *)"",
+				  (int)hl.len, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 3, line->valuestring,
+				  (int)strlen(line->valuestring), SQLITE_STATIC);
+		sqlite3_bind_blob(st, 4, all, (int)strlen(all), SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, why, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = yzf_fail_db(y, "log_evidence");
+	}
+	sqlite3_finalize(st);
+	free(all);
+	yzf_buf_free(&hl);
+	return rc;
+}
+
+int yzf_log_check(struct yzf *y, const uint8_t *nonce, const cJSON *log,
+		  struct yzf_checkpoint *c)
+{
+	struct yzf_buf cl = { 0 };
+	struct yzf_signed_cert city;
+	uint8_t root[32];
+	uint64_t m;
+	char why[256];
+	int rc = yzf_pinned(y, YZF_CERT_CITY, &cl, &city);
+	yzf_buf_free(&cl);
+	if (!rc)
+		rc = held(y, &m, root, NULL);
+	if (rc)
+		return rc;
+	rc = check_log(city.c.key, log, m, root, c, why);
+	if (rc == YZF_ECORRUPT) {
+		int erc = keep_evidence(y, log, why);
+		return erc ? erc : yzf_fail(y, rc, "%s; both checkpoints are "
+					    "kept as evidence (yzf trust "
+					    "status)", why);
+	}
+	if (rc)
+		return yzf_fail(y, rc, "%s", why);
+	if (nonce && (!c->has_req ||
+		      sodium_memcmp(c->req, nonce, YZF_NONCE_LEN) != 0))
+		return yzf_fail(y, YZF_EBADSIG, "checkpoint: it does not answer "
+				"this request (req differs): a replayed answer");
+	return YZF_OK;
+}
+
+int yzf_log_keep(struct yzf *y, const cJSON *log,
+		 const struct yzf_checkpoint *c, bool attest)
+{
+	const cJSON *line = cJSON_GetObjectItemCaseSensitive(log, "checkpoint");
+	int64_t now;
+	int32_t tz;
+	sqlite3_stmt *st;
+	int rc = yzf_now(y, &now, &tz);
+	if (!rc && attest)
+		rc = yzf_attest(y, c->at_ms, c->tz);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(y->db, "INSERT INTO checkpoint (id, size, root, at, "
+			       "line, received) VALUES (1, ?, ?, ?, ?, ?) ON "
+			       "CONFLICT (id) DO UPDATE SET size = excluded.size, "
+			       "root = excluded.root, at = excluded.at, line = "
+			       "excluded.line, received = excluded.received",
+			       -1, &st, NULL) != SQLITE_OK)
+		return yzf_fail_db(y, "checkpoint");
+	sqlite3_bind_int64(st, 1, (int64_t)c->size);
+	sqlite3_bind_blob(st, 2, c->root, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, c->at_ms);
+	sqlite3_bind_blob(st, 4, line->valuestring,
+			  (int)strlen(line->valuestring), SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
+	rc = sqlite3_step(st) == SQLITE_DONE ? YZF_OK
+					     : yzf_fail_db(y, "checkpoint");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yzf_trust_nonce(struct yzf *y, uint8_t nonce[YZF_NONCE_LEN])
+{
+	return yzf_random(y, nonce, YZF_NONCE_LEN);
+}
+
+int yzf_trust_log_size(struct yzf *y, uint64_t *size)
+{
+	uint8_t root[32];
+	return held(y, size, root, NULL);
+}
+
+int yzf_trust_checkpoint_answer(struct yzf *y,
+				const uint8_t nonce[YZF_NONCE_LEN], int status,
+				const uint8_t *body, size_t len,
+				struct yzf_checkpoint *c)
+{
+	cJSON *j = cJSON_ParseWithLengthOpts((const char *)body, len, NULL, 0);
+	int rc;
+	if (status != 200 || !cJSON_IsObject(j)) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+		rc = yzf_fail(y, YZF_EINVAL, "checkpoint: the city answered HTTP "
+			      "%d: %.300s", status,
+			      cJSON_IsString(m) ? m->valuestring : "no message");
+	} else {
+		const cJSON *log = cJSON_GetObjectItemCaseSensitive(j, "log");
+		rc = yzf_log_check(y, nonce, log, c);
+		if (!rc && !(rc = yzf_begin(y))) {
+			rc = yzf_log_keep(y, log, c, true);
+			if (!rc)
+				rc = yzf_commit(y);
+			else
+				yzf_rollback(y);
+		}
+	}
+	cJSON_Delete(j);
+	return rc;
+}
+
+int yzf_trust_status(struct yzf *y, struct yzf_trust_status *s)
+{
+	sqlite3_stmt *st;
+	struct yzf_canon_err e;
+	memset(s, 0, sizeof *s);
+	int rc = yzf_attested(y, &s->att);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(y->db, "SELECT line, received, (SELECT count(*) "
+			       "FROM log_evidence) FROM checkpoint WHERE id = 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return yzf_fail_db(y, "checkpoint");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		struct yzf_buf cl = { 0 };
+		struct yzf_signed_cert city;
+		rc = yzf_pinned(y, YZF_CERT_CITY, &cl, &city);
+		yzf_buf_free(&cl);
+		if (!rc && yzf_checkpoint_parse(sqlite3_column_blob(st, 0),
+						(size_t)sqlite3_column_bytes(st, 0),
+						city.c.key, &s->ckpt, &e))
+			rc = yzf_fail(y, YZF_ECORRUPT, "checkpoint held: %s",
+				      e.why);
+		s->have_ckpt = !rc;
+		s->received_ms = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (!rc && sqlite3_prepare_v2(y->db, "SELECT count(*) FROM log_evidence",
+				      -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			s->evidence = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+int yzf_trust_evidence(struct yzf *y, size_t i, struct yzf_buf *held_line,
+		       struct yzf_buf *offered, char reason[256],
+		       int64_t *detected)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(y->db, "SELECT held, offered, reason, detected "
+			       "FROM log_evidence ORDER BY n LIMIT 1 OFFSET ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return yzf_fail_db(y, "log_evidence");
+	sqlite3_bind_int64(st, 1, (int64_t)i);
+	int rc = YZF_ENOTFOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		yzf_buf_put(held_line, sqlite3_column_blob(st, 0),
+			    (size_t)sqlite3_column_bytes(st, 0));
+		yzf_buf_put(offered, sqlite3_column_blob(st, 1),
+			    (size_t)sqlite3_column_bytes(st, 1));
+		snprintf(reason, 256, "%s",
+			 (const char *)sqlite3_column_text(st, 2));
+		*detected = sqlite3_column_int64(st, 3);
+		rc = YZF_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yzf_trust_check_consistency(const uint8_t city_pk[YZF_KEY_LEN],
+				const uint8_t *older, size_t olen,
+				const uint8_t *newer, size_t nlen,
+				struct yzf_checkpoint *c, char why[256])
+{
+	struct yzf_checkpoint o;
+	struct yzf_canon_err e;
+	while (olen && (older[olen - 1] == '\n' || older[olen - 1] == '\r'))
+		olen--;
+	int rc = yzf_checkpoint_parse(older, olen, city_pk, &o, &e);
+	if (rc) {
+		snprintf(why, 256, "older checkpoint: %s (byte %zu)", e.why,
+			 e.off);
+		return rc;
+	}
+	cJSON *j = cJSON_ParseWithLengthOpts((const char *)newer, nlen, NULL, 0);
+	const cJSON *log = cJSON_GetObjectItemCaseSensitive(j, "log");
+	rc = check_log(city_pk, log ? log : j, o.size, o.root, c, why);
+	cJSON_Delete(j);
 	return rc;
 }

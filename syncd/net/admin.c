@@ -12,6 +12,7 @@
 #include <yzf/time.h>
 
 #include "../store/enroll.h"
+#include "../store/mlog.h"
 #include "admin.h"
 #include "config.h"
 
@@ -332,6 +333,33 @@ static int publish_index(const struct syncd_config *cfg, int argc,
 	return rc ? 2 : 0;
 }
 
+/* The city's checkpoint now, for auditors; with --from N the consistency
+ * proof from size N, which `yzf trust consistency` checks offline. */
+static int checkpoint(const struct syncd_config *cfg, int argc, char **argv)
+{
+	const char *from = opt(argc, argv, "from");
+	char path[SYNCD_PATH_MAX + 16], msg[300], *end = NULL;
+	struct yzf_buf out = { 0 };
+	struct timespec ts;
+	unsigned long long f = from ? strtoull(from, &end, 10) : 0;
+	if (from && (!*from || *end)) {
+		fprintf(stderr, "yzf-syncd admin checkpoint [--from SIZE]\n");
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/store.db", cfg->data_dir);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int rc = syncd_log_print(path, cfg->authority_dir, f,
+				 (int64_t)ts.tv_sec * 1000 +
+					 ts.tv_nsec / 1000000,
+				 &out, msg, sizeof msg);
+	if (rc)
+		fprintf(stderr, "yzf-syncd admin checkpoint: %s\n", msg);
+	else
+		printf("%.*s\n", (int)out.len, (const char *)out.p);
+	yzf_buf_free(&out);
+	return rc == YZF_EINVAL ? 1 : rc ? 2 : 0;
+}
+
 int syncd_admin(const struct syncd_config *cfg, int argc, char **argv)
 {
 	if (sodium_init() < 0) {
@@ -346,12 +374,15 @@ int syncd_admin(const struct syncd_config *cfg, int argc, char **argv)
 		return publish(cfg, argc - 1, argv + 1);
 	if (argc >= 1 && strcmp(argv[0], "publish-index") == 0)
 		return publish_index(cfg, argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "checkpoint") == 0)
+		return checkpoint(cfg, argc - 1, argv + 1);
 	fprintf(stderr, "yzf-syncd admin: enroll-code --name N --officer-no NO "
 		"--agency A --uscc CODE [--roles officer,...] [--days N] "
 		"[--hours N]\n"
 		"                  revoke --serial HEX32 --reason TEXT\n"
 		"                  publish --name NAME --file FILE "
 		"[--expires-days N]\n"
-		"                  publish-index [--expires-days N]\n");
+		"                  publish-index [--expires-days N]\n"
+		"                  checkpoint [--from SIZE]\n");
 	return 1;
 }

@@ -199,6 +199,11 @@ static int check_head(struct syncd_http *h, struct syncd_http_req *req)
 	if (http_parser_parse_url(url, strlen(url), p->method == HTTP_CONNECT,
 				  &u) == 0 && (u.field_set & (1u << UF_PATH))) {
 		char *path = h->head + h->url + u.field_data[UF_PATH].off;
+		if (u.field_set & (1u << UF_QUERY)) {
+			char *q = h->head + h->url + u.field_data[UF_QUERY].off;
+			q[u.field_data[UF_QUERY].len] = '\0';
+			req->query = q;
+		}
 		path[u.field_data[UF_PATH].len] = '\0'; /* drops ?query */
 		req->path = path;
 	}

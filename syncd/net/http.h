@@ -58,6 +58,7 @@ struct syncd_http_io {
 struct syncd_http_req {
 	const char *method;        /* "GET", "POST"; NULL if never parsed */
 	const char *path;          /* without the query; NULL if unknown */
+	const char *query;         /* after the ?, or NULL */
 	const char *authorization;
 	const char *content_type;
 	const uint8_t *body;

@@ -63,6 +63,7 @@ static void v1(const struct syncd_router *r, const struct syncd_http_req *req,
 	struct syncd_request q = {
 		.method = req->method,
 		.path = req->path,
+		.query = req->query,
 		.authorization = req->authorization,
 		.content_type = req->content_type,
 		.body = req->body,

@@ -239,6 +239,9 @@ static int handle(void *ctx, const struct syncd_request *req,
 	 * learn it too */
 	if (is(req, "GET", "/v1/revocations"))
 		return syncd_revocations_handle(a->store, resp, now);
+	/* public: terminals and auditors check the city's log alike */
+	if (is(req, "GET", "/v1/checkpoint"))
+		return syncd_checkpoint_handle(a->store, req, resp, now);
 	pthread_rwlock_rdlock(&a->roster_lock);
 	if (!authenticate(a, req, now, feed, msg, sizeof msg)) {
 		syncd_answer_error(resp, 401, "unauthorized", msg, now);

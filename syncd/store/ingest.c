@@ -1,5 +1,6 @@
 /* Verified ingest of a push: the per-record checks in the request thread,
  * the head checks and the commit in the store's writer, then the answer. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <yzf/time.h>
 
 #include "ingest.h"
+#include "mlog.h"
 #include "schema.h"
 
 static void put_str(struct yzf_buf *b, const char *s)
@@ -174,6 +176,77 @@ static int build_job(const struct syncd_ingest *in, const uint8_t *body,
 	return rc;
 }
 
+bool syncd_query_get(const char *query, const char *key, char *out,
+		     size_t cap)
+{
+	size_t kl = strlen(key);
+	for (const char *p = query; p && *p;) {
+		size_t n = strcspn(p, "&");
+		if (n > kl && strncmp(p, key, kl) == 0 && p[kl] == '=' &&
+		    n - kl - 1 < cap) {
+			memcpy(out, p + kl + 1, n - kl - 1);
+			out[n - kl - 1] = 0;
+			return true;
+		}
+		p += n + (p[n] == '&');
+	}
+	return false;
+}
+
+bool syncd_query_u64(const char *query, const char *key, uint64_t *v)
+{
+	char s[24], *end;
+	*v = 0;
+	if (!syncd_query_get(query, key, s, sizeof s))
+		return true;
+	if (!s[0] || s[0] < '0' || s[0] > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !*end && errno == 0;
+}
+
+/* A signed request's nonce: the first 16 bytes of its signature, which
+ * the checkpoint of the answer echoes (schemas/sync.md). */
+static bool auth_nonce(const char *auth, uint8_t out[YZF_NONCE_LEN])
+{
+	const char *sig = auth ? strstr(auth, "sig=") : NULL;
+	return sig && syncd_unhex(sig + 4, 2 * YZF_NONCE_LEN, out,
+				  YZF_NONCE_LEN);
+}
+
+/* The log part of a push answer: a checkpoint echoing the request, the
+ * consistency proof from the size the terminal holds (?from=N), and the
+ * positions of the batch's stored and duplicate records with their
+ * multiproof. */
+static int answer_log(const struct syncd_ingest *in, const struct push_job *j,
+		      const struct syncd_request *req, int64_t now,
+		      struct yzf_buf *b)
+{
+	uint8_t nonce[YZF_NONCE_LEN];
+	uint64_t from;
+	size_t k = 0;
+	int64_t *seq = malloc((j->n ? j->n : 1) * sizeof *seq);
+	uint64_t *idx = malloc((j->n ? j->n : 1) * sizeof *idx);
+	int rc = seq && idx ? YZF_OK : YZF_ENOMEM;
+	for (size_t i = 0; !rc && i < j->n; i++)
+		if (j->items[i].log_idx >= 0) {
+			seq[k] = j->items[i].seq;
+			idx[k++] = (uint64_t)j->items[i].log_idx;
+		}
+	if (!syncd_query_u64(req->query, "from", &from))
+		from = 0;
+	if (!rc)
+		rc = syncd_log_answer(syncd_store_log(in->store), now,
+				      auth_nonce(req->authorization, nonce)
+					      ? nonce
+					      : NULL,
+				      from, seq, idx, k, b);
+	free(seq);
+	free(idx);
+	return rc;
+}
+
 static void answer_ok(const struct push_job *j, int64_t now,
 		      struct syncd_response *resp)
 {
@@ -204,7 +277,7 @@ static void answer_ok(const struct push_job *j, int64_t now,
 		put_str(b, syncd_push_reason_at(j, it->reason));
 		yzf_buf_putc(b, '}');
 	}
-	yzf_buf_puts(b, "]}");
+	yzf_buf_putc(b, ']');
 }
 
 int syncd_ingest_push(const struct syncd_ingest *in,
@@ -254,6 +327,9 @@ int syncd_ingest_push(const struct syncd_ingest *in,
 	switch (j.status) {
 	case 200:
 		answer_ok(&j, now, resp);
+		yzf_buf_putc(&resp->body, ',');
+		rc = answer_log(in, &j, req, now, &resp->body);
+		yzf_buf_putc(&resp->body, '}');
 		break;
 	case 409:
 		error_open(resp, 409, "conflict", j.msg, now);
@@ -275,4 +351,35 @@ out:
 	free(j.items);
 	yzf_buf_free(&j.reasons);
 	return rc;
+}
+
+int syncd_checkpoint_handle(struct syncd_store *s,
+			    const struct syncd_request *req,
+			    struct syncd_response *resp, int64_t now)
+{
+	uint8_t nonce[YZF_NONCE_LEN];
+	char hex[2 * YZF_NONCE_LEN + 1];
+	uint64_t from;
+	bool has_nonce = syncd_query_get(req->query, "nonce", hex, sizeof hex);
+	if (!syncd_query_u64(req->query, "from", &from)) {
+		syncd_answer_error(resp, 400, "bad_request", "from: a log size "
+				   "in decimal", now);
+		return resp->body.oom ? YZF_ENOMEM : YZF_OK;
+	}
+	if (has_nonce && !syncd_unhex(hex, strlen(hex), nonce, sizeof nonce)) {
+		syncd_answer_error(resp, 400, "bad_request", "nonce: 32 hex "
+				   "digits", now);
+		return resp->body.oom ? YZF_ENOMEM : YZF_OK;
+	}
+	struct yzf_buf *b = &resp->body;
+	resp->status = 200;
+	resp->content_type = "application/json";
+	yzf_buf_puts(b, "{\"ok\":true,\"server_time\":");
+	put_time(b, now);
+	yzf_buf_putc(b, ',');
+	int rc = syncd_log_answer(syncd_store_log(s), now,
+				  has_nonce ? nonce : NULL, from, NULL, NULL, 0,
+				  b);
+	yzf_buf_putc(b, '}');
+	return rc ? rc : b->oom ? YZF_ENOMEM : YZF_OK;
 }

@@ -10,7 +10,8 @@
  *
  * Answers are canonical JSON (every /v1 answer carries "server_time"):
  *   {"ok":true,"server_time":T,"feed":HEX64,"head":{"seq":N,"id":HEX64},
- *    "stored":N,"duplicates":N,"quarantined":[{"seq":N,"reason":S},...]}
+ *    "stored":N,"duplicates":N,"quarantined":[{"seq":N,"reason":S},...],
+ *    "log":{...}}   (mlog.h: checkpoint, consistency, entries, proof)
  *   {"ok":false,"error":CODE,"message":S,"server_time":T[,"head":{...}]}
  * (schemas/wire/push-response.schema.json). In "quarantined", seq is 0 for
  * a line that names no readable seq (a certificate line, an unreadable
@@ -19,6 +20,7 @@
 #ifndef YZF_SYNCD_INGEST_H
 #define YZF_SYNCD_INGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <yzf/record.h>
@@ -43,6 +45,19 @@ int syncd_ingest_push(const struct syncd_ingest *in,
 		      const uint8_t feed[YZF_KEY_LEN],
 		      const struct syncd_request *req,
 		      struct syncd_response *resp);
+
+/* GET /v1/checkpoint?from=N&nonce=HEX32 (public): the city's checkpoint
+ * now, echoing the nonce, with the consistency proof from size N. */
+int syncd_checkpoint_handle(struct syncd_store *s,
+			    const struct syncd_request *req,
+			    struct syncd_response *resp, int64_t now);
+
+/* The value of key in a query string ("from=5&nonce=ab"), into out (cap
+ * bytes, NUL-terminated); false when absent or too long. */
+bool syncd_query_get(const char *query, const char *key, char *out,
+		     size_t cap);
+/* A decimal value of the query; 0 when absent; false when malformed. */
+bool syncd_query_u64(const char *query, const char *key, uint64_t *v);
 
 /* {"ok":false,"error":code,"message":msg,"server_time":now} with status. */
 void syncd_answer_error(struct syncd_response *resp, int status,

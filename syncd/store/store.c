@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "embedded.h"
+#include "mlog.h"
 #include "store.h"
 
 /* schemas/server/NNN_name.sql, embedded by schemas/embed.py
@@ -24,6 +25,8 @@ enum {
 	ST_SET_HEAD,
 	ST_QUARANTINE,
 	ST_FLAG,
+	ST_LOG_ADD,    /* the next position of the log */
+	ST_LOG_AT,     /* a stored record's position */
 	ST_COUNT
 };
 
@@ -39,6 +42,8 @@ static const char *const sql_of[ST_COUNT] = {
 	[ST_QUARANTINE] = "INSERT INTO quarantine (received, feed, seq, "
 			  "reason, line) VALUES (?, ?, ?, ?, ?)",
 	[ST_FLAG] = "UPDATE feeds SET flags = flags | 1 WHERE feed = ?",
+	[ST_LOG_ADD] = "INSERT INTO log (idx, feed, seq) VALUES (?, ?, ?)",
+	[ST_LOG_AT] = "SELECT idx FROM log WHERE feed = ? AND seq = ?",
 };
 
 struct syncd_store {
@@ -48,6 +53,9 @@ struct syncd_store {
 	char path[4096], authority[4096];
 	struct syncd_hooks hooks;
 	struct syncd_stats *stats;
+	struct syncd_log *log;       /* the tree; its size is what is committed */
+	int64_t log_next;            /* the writer's next position (uncommitted
+					rows of the open transaction count) */
 	pthread_t writer;
 	bool started;
 	pthread_mutex_t mu;          /* guards everything below */
@@ -124,6 +132,11 @@ void syncd_store_set_roster(struct syncd_store *s, struct syncd_roster *r)
 {
 	syncd_roster_free(s->roster);
 	s->roster = r;
+}
+
+struct syncd_log *syncd_store_log(const struct syncd_store *s)
+{
+	return s->log;
 }
 
 const char *syncd_store_path(const struct syncd_store *s)
@@ -227,6 +240,10 @@ int syncd_store_open(const char *path, const char *authority_dir,
 	if (!rc)
 		rc = syncd_roster_load(s->db, authority_dir, &s->roster, msg,
 				       cap);
+	if (!rc)
+		rc = syncd_log_open(s->db, authority_dir, &s->log, msg, cap);
+	if (!rc)
+		s->log_next = (int64_t)syncd_log_size(s->log);
 	for (int i = 0; !rc && i < ST_COUNT; i++)
 		if (sqlite3_prepare_v3(s->db, sql_of[i], -1,
 				       SQLITE_PREPARE_PERSISTENT, &s->st[i],
@@ -309,6 +326,7 @@ void syncd_store_close(struct syncd_store *s)
 	if (s->db)
 		sqlite3_close_v2(s->db);
 	syncd_roster_free(s->roster);
+	syncd_log_close(s->log);
 	pthread_cond_destroy(&s->work);
 	pthread_cond_destroy(&s->done);
 	pthread_mutex_destroy(&s->mu);
@@ -478,6 +496,13 @@ static int append(struct syncd_store *s, struct push_job *j,
 		sqlite3_bind_null(st, 7);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return job_fail(s, j, "records");
+	st = stmt(s, ST_LOG_ADD);
+	sqlite3_bind_int64(st, 1, s->log_next);
+	sqlite3_bind_blob(st, 2, j->feed, YZF_KEY_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, it->seq);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return job_fail(s, j, "log");
+	it->log_idx = s->log_next++;
 	it->outcome = OUT_STORED;
 	j->stored++;
 	*head = it->seq;
@@ -497,6 +522,15 @@ static int held(struct syncd_store *s, struct push_job *j,
 	if (rc)
 		return rc;
 	if (memcmp(have, it->id, YZF_ID_LEN) == 0) {
+		sqlite3_stmt *st = stmt(s, ST_LOG_AT);
+		sqlite3_bind_blob(st, 1, j->feed, YZF_KEY_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, it->seq);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			snprintf(j->msg, sizeof j->msg, "store: seq %lld has no "
+				 "position in the log", (long long)it->seq);
+			return YZF_ECORRUPT;
+		}
+		it->log_idx = sqlite3_column_int64(st, 0);
 		it->outcome = OUT_DUPLICATE;
 		j->duplicates++;
 		return YZF_OK;
@@ -595,8 +629,23 @@ static void reset_results(struct push_job *j, int status)
 	j->status = status;
 	j->stored = j->duplicates = j->quarantined = 0;
 	j->forked = false;
-	for (size_t i = 0; i < j->n; i++)
+	for (size_t i = 0; i < j->n; i++) {
 		j->items[i].outcome = OUT_NONE;
+		j->items[i].log_idx = -1;
+	}
+}
+
+/* After the commit: the tree takes the stored records in the order their
+ * positions were given. A tree that cannot grow no longer matches the
+ * store: the store then takes no more work. */
+static bool grow_log(struct syncd_store *s, struct push_job *group)
+{
+	for (struct push_job *j = group; j; j = j->next)
+		for (size_t i = 0; i < j->n; i++)
+			if (j->items[i].outcome == OUT_STORED &&
+			    syncd_log_append(s->log, j->items[i].id))
+				return false;
+	return true;
 }
 
 /* One commit group: every job in one transaction, each in a savepoint. */
@@ -614,14 +663,17 @@ static void run_group(struct syncd_store *s, struct push_job *group)
 		}
 		return;
 	}
+	int64_t group_next = s->log_next;
 	bool ok = exec(s, "BEGIN IMMEDIATE", msg, sizeof msg) == YZF_OK;
 	for (struct push_job *j = group; j && ok; j = j->next) {
+		int64_t job_next = s->log_next;
 		reset_results(j, 500);
 		if (exec(s, "SAVEPOINT job", j->msg, sizeof j->msg))
 			continue;
 		rc = apply(s, j, now);
 		reset_all(s);
 		if (rc) {
+			s->log_next = job_next;
 			reset_results(j, 500);
 			atomic_fetch_add(&s->stats->store_errors, 1);
 			sqlite3_exec(s->db, "ROLLBACK TO job", NULL, NULL,
@@ -645,7 +697,16 @@ static void run_group(struct syncd_store *s, struct push_job *group)
 		s->broken = true;
 		pthread_mutex_unlock(&s->mu);
 	}
+	if (ok && !grow_log(s, group)) {
+		snprintf(msg, sizeof msg, "log: out of memory: the store takes "
+			 "no more work until restarted");
+		ok = false;
+		pthread_mutex_lock(&s->mu);
+		s->broken = true;
+		pthread_mutex_unlock(&s->mu);
+	}
 	if (!ok) {
+		s->log_next = group_next;
 		for (struct push_job *j = group; j; j = j->next) {
 			reset_results(j, 500);
 			snprintf(j->msg, sizeof j->msg, "%s", msg);

@@ -63,6 +63,8 @@ struct push_item {
 	char case_id[YZF_CASE_MAX]; /* "" when it names no case */
 	/* set by the writer */
 	int outcome;                /* enum push_outcome */
+	int64_t log_idx;            /* OUT_STORED, OUT_DUPLICATE: its position
+				       in the city's log; else -1 */
 	size_t reason;              /* offset of a NUL-terminated reason in
 				       job->reasons (ITEM_BAD, ITEM_CERT_BAD,
 				       OUT_QUARANTINED) */
@@ -116,6 +118,8 @@ const struct syncd_roster *syncd_store_roster(const struct syncd_store *s);
 /* Put a newly loaded roster in force and free the old one: the caller
  * holds the lock that keeps request threads out of the old one. */
 void syncd_store_set_roster(struct syncd_store *s, struct syncd_roster *r);
+/* The city's log (mlog.h): every committed record is in it. */
+struct syncd_log *syncd_store_log(const struct syncd_store *s);
 /* The store's file and authority directory (as given to open). */
 const char *syncd_store_path(const struct syncd_store *s);
 const char *syncd_store_authority(const struct syncd_store *s);

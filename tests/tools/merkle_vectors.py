@@ -16,6 +16,9 @@ Contents (all hashes lowercase hex):
   roots        MTH of the trees of size 0..64
   inclusion    PATH(index, D[size]) for every 0 <= index < size <= 32
   consistency  PROOF(m, D[n]) for every 1 <= m <= n <= 32 (m == n: [])
+  multi        yzf multiproofs (schemas/sync.md, "The city's log") for
+               sets of indexes: every contiguous run in trees up to 16,
+               and seeded random sets in trees up to 64
 
 Usage: python3 tests/tools/merkle_vectors.py [OUT]
        (default OUT: tests/data/merkle-vectors.json beside this script)
@@ -88,6 +91,36 @@ def proof(m, n):
     return subproof(m, 0, n, True)
 
 
+def multi(idx, lo, hi):
+    """The yzf multiproof for the leaves at the sorted indexes idx of
+    D[lo:hi]: walking down RFC 9162's splits, a subtree holding none of idx
+    gives its MTH; a single wanted leaf gives nothing; otherwise the left
+    part's proof then the right part's."""
+    if not idx:
+        return [mth(lo, hi)]
+    if hi - lo == 1:
+        return []
+    k = split(hi - lo)
+    left = [i for i in idx if i < lo + k]
+    right = [i for i in idx if i >= lo + k]
+    return multi(left, lo, lo + k) + multi(right, lo + k, hi)
+
+
+def multi_sets():
+    import random
+    rng = random.Random(9162)
+    out = []
+    for n in range(1, 17):
+        for a in range(n):
+            for b in range(a + 1, n + 1):
+                out.append((n, list(range(a, b))))
+    for n in range(2, MAX_ROOT + 1):
+        for _ in range(6):
+            k = rng.randint(1, n)
+            out.append((n, sorted(rng.sample(range(n), k))))
+    return out
+
+
 def hx(bs):
     return [b.hex() for b in bs]
 
@@ -110,6 +143,8 @@ def main():
         "consistency": [{"m": m, "n": n, "proof": hx(proof(m, n))}
                         for n in range(1, MAX_PROOF + 1)
                         for m in range(1, n + 1)],
+        "multi": [{"size": n, "indexes": idx, "proof": hx(multi(idx, 0, n))}
+                  for n, idx in multi_sets()],
     }
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)

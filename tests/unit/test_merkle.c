@@ -309,6 +309,115 @@ static void cons_negative(uint64_t m, uint64_t n, hash *p, size_t len)
 			(unsigned long long)m, (unsigned long long)n);
 }
 
+/* The array of vector leaf hashes as a proof source. */
+static void lh_root(void *ctx, uint64_t lo, uint64_t n, uint8_t out[32])
+{
+	(void)ctx;
+	CHECK_EQ_INT(yzf_merkle_root((const uint8_t(*)[32])lh + lo, n, out),
+		     YZF_OK);
+}
+
+static int vmulti(const uint64_t *idx, size_t k, uint64_t n, const hash *p,
+		  size_t len, const hash root)
+{
+	hash lv[MAXLEAF];
+	for (size_t i = 0; i < k; i++)
+		memcpy(lv[i], lh[idx[i]], 32);
+	return yzf_merkle_verify_multi((const uint8_t(*)[32])lv, idx, k, n,
+				       (const uint8_t(*)[32])p, len, root);
+}
+
+/* A multiproof that is right except for one thing is refused: each hash
+ * flipped, one missing, one extra, a leaf swapped for another, the wrong
+ * size, an index out of order. */
+static void multi_negative(const uint64_t *idx, size_t k, uint64_t n,
+			   hash *p, size_t len)
+{
+	hash q[MAXLEAF * 8], g;
+	uint64_t id2[MAXLEAF];
+	for (size_t j = 0; j < len; j++) {
+		p[j][j % 32] ^= 1;
+		CHECK_EQ_INT(vmulti(idx, k, n, p, len, roots[n]), YZF_EBADSIG);
+		p[j][j % 32] ^= 1;
+	}
+	if (len) {
+		CHECK_EQ_INT(vmulti(idx, k, n, p, len - 1, roots[n]),
+			     YZF_EBADSIG);
+		memcpy(q, p, 32 * len);
+		memset(g, 0x5a, 32);
+		memcpy(q[len], g, 32);
+		CHECK_EQ_INT(vmulti(idx, k, n, q, len + 1, roots[n]),
+			     YZF_EBADSIG);
+	} else {
+		CHECK_EQ_INT(vmulti(idx, k, n, roots, 1, roots[n]),
+			     YZF_EBADSIG);
+	}
+	/* the same leaves claimed at other positions */
+	memcpy(id2, idx, k * sizeof *idx);
+	if (k == 1 && n > 1) {
+		hash lv[1];
+		memcpy(lv[0], lh[(idx[0] + 1) % n], 32);
+		CHECK_EQ_INT(yzf_merkle_verify_multi((const uint8_t(*)[32])lv,
+						     idx, 1, n,
+						     (const uint8_t(*)[32])p,
+						     len, roots[n]),
+			     YZF_EBADSIG);
+	}
+	if (k >= 2) {
+		uint64_t t = id2[0];
+		id2[0] = id2[1];
+		id2[1] = t;
+		CHECK_EQ_INT(vmulti(id2, k, n, p, len, roots[n]), YZF_EINVAL);
+	}
+	CHECK_EQ_INT(vmulti(idx, k, n, p, len, roots[n - 1]), YZF_EBADSIG);
+	if (idx[k - 1] < n - 1)
+		CHECK(vmulti(idx, k, n - 1, p, len, roots[n - 1]) != YZF_OK);
+	if (n < MAXLEAF)
+		CHECK(vmulti(idx, k, n + 1, p, len, roots[n + 1]) != YZF_OK);
+}
+
+static void multi_vectors(const cJSON *doc)
+{
+	const cJSON *e, *x;
+	struct yzf_merkle_src src = { lh_root, NULL };
+	int count = 0;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "multi")) {
+		uint64_t n = num(e, "size"), idx[MAXLEAF];
+		size_t k = 0, glen = 999;
+		hash want[MAXLEAF * 8], got[MAXLEAF * 8];
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e,
+								"indexes"))
+			idx[k++] = (uint64_t)x->valuedouble;
+		size_t wlen = proof_of(cJSON_GetObjectItemCaseSensitive(e, "proof"),
+				       want);
+		CHECK_EQ_INT(yzf_merkle_multi_proof(&src, n, idx, k, got,
+						    MAXLEAF * 8, &glen),
+			     YZF_OK);
+		CHECK_EQ_INT(glen, wlen);
+		CHECK(glen == wlen && memcmp(got, want, 32 * wlen) == 0);
+		CHECK_EQ_INT(vmulti(idx, k, n, want, wlen, roots[n]), YZF_OK);
+		multi_negative(idx, k, n, want, wlen);
+		/* a proof that does not fit says how long it is */
+		if (wlen) {
+			glen = 0;
+			CHECK_EQ_INT(yzf_merkle_multi_proof(&src, n, idx, k, got,
+							    wlen - 1, &glen),
+				     YZF_ERANGE);
+			CHECK_EQ_INT(glen, wlen);
+		}
+		count++;
+	}
+	CHECK(count > 1000);
+	/* no leaves, or an index past the end, describe no proof */
+	uint64_t i0 = 3;
+	size_t l0;
+	hash p0[4];
+	CHECK_EQ_INT(yzf_merkle_multi_proof(&src, 3, &i0, 1, p0, 4, &l0),
+		     YZF_EINVAL);
+	CHECK_EQ_INT(yzf_merkle_multi_proof(&src, 3, &i0, 0, p0, 4, &l0),
+		     YZF_EINVAL);
+}
+
 static void vectors(const cJSON *doc)
 {
 	const cJSON *e;
@@ -389,6 +498,7 @@ static void vectors(const cJSON *doc)
 		ncons++;
 	}
 	CHECK_EQ_INT(ncons, 32 * 33 / 2);
+	multi_vectors(doc);
 }
 
 /* The RFC 6962 test tree, as published with certificate-transparency and

@@ -42,6 +42,11 @@ static char auth_dir[256], data_dir[256];
 static _Atomic int64_t clock_ms = BASE + HOUR;
 static atomic_int pause_us;
 static struct yzf_schemas *wire; /* schemas/wire/push-response.schema.json */
+/* The last checkpoint a single-threaded test accepted: later pushes ask
+ * for consistency from its size (?from=N) and check the proof. */
+static uint64_t held_size;
+static uint8_t held_root[32];
+static char push_query[64];
 
 static int64_t test_now(void *ctx)
 {
@@ -98,6 +103,9 @@ static void make_authority(void)
 	yzf_buf_putc(&trust, '\n');
 	write_file("trust.ndjson", trust.p, trust.len, "wb");
 	yzf_buf_free(&trust);
+	char skhex[129];
+	sodium_bin2hex(skhex, sizeof skhex, city_sk, 64);
+	write_file("city.sk", skhex, 128, "wb");
 }
 
 /* A feed key and, when issued, its certificate appended to issued.ndjson. */
@@ -230,6 +238,7 @@ static struct answer request(struct syncd_app *app, const char *method,
 {
 	struct syncd_request rq = { .method = method, .path = path,
 				    .authorization = auth,
+				    .query = push_query[0] ? push_query : NULL,
 				    .content_type = "application/x-ndjson",
 				    .body = len ? body : NULL, .body_len = len,
 				    .peer = "127.0.0.1:1" };
@@ -290,6 +299,84 @@ static const cJSON *jq(const cJSON *o, int i)
 	return cJSON_GetArrayItem(jqs(o), i);
 }
 
+static size_t hashes_of(const cJSON *arr, uint8_t (*out)[32], size_t cap)
+{
+	size_t n = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, arr) {
+		CHECK(n < cap && cJSON_IsString(e) &&
+		      strlen(e->valuestring) == 64);
+		if (n < cap && cJSON_IsString(e))
+			sodium_hex2bin(out[n++], 32, e->valuestring, 64, NULL,
+				       NULL, NULL);
+	}
+	return n;
+}
+
+/* The log part of a 200 answer: a checkpoint signed by the city key that
+ * echoes the request, consistent with the last one held, and a multiproof
+ * that puts each of the batch's records (entries = stored + duplicates)
+ * at its position in the checkpoint's tree. */
+static void check_log(const struct answer *a, const struct feed *f,
+		      int64_t entries)
+{
+	const cJSON *log = cJSON_GetObjectItemCaseSensitive(a->j, "log");
+	const char *line = jstr(log, "checkpoint");
+	struct yzf_checkpoint c;
+	struct yzf_canon_err e;
+	static uint8_t leaves[MAXREC][32], proof[MAXREC * 2][32];
+	static uint64_t idx[MAXREC];
+	size_t k = 0, plen;
+	const cJSON *x;
+	CHECK(line != NULL);
+	if (!line)
+		return;
+	CHECK_EQ_INT(yzf_checkpoint_parse((const uint8_t *)line, strlen(line),
+					  city.key, &c, &e), YZF_OK);
+	CHECK(c.has_req);
+	CHECK_EQ_INT(yzf_checkpoint_parse((const uint8_t *)line, strlen(line),
+					  root.key, &c, &e), YZF_EBADSIG);
+	CHECK_EQ_INT(yzf_checkpoint_parse((const uint8_t *)line, strlen(line),
+					  city.key, &c, &e), YZF_OK);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(log, "entries")) {
+		int64_t seq = (int64_t)cJSON_GetArrayItem(x, 0)->valuedouble;
+		CHECK(k < MAXREC && seq >= 1 && seq <= MAXREC);
+		if (k >= MAXREC || seq < 1 || seq > MAXREC)
+			return;
+		idx[k] = (uint64_t)cJSON_GetArrayItem(x, 1)->valuedouble;
+		CHECK(k == 0 || idx[k] > idx[k - 1]);
+		yzf_merkle_leaf(f->id[seq], 32, leaves[k++]);
+	}
+	CHECK_EQ_INT(k, entries);
+	plen = hashes_of(cJSON_GetObjectItemCaseSensitive(log, "proof"), proof,
+			 MAXREC * 2);
+	if (k) {
+		CHECK_EQ_INT(yzf_merkle_verify_multi(
+				     (const uint8_t(*)[32])leaves, idx, k,
+				     c.size, (const uint8_t(*)[32])proof, plen,
+				     c.root), YZF_OK);
+		leaves[0][0] ^= 1; /* a record the city does not hold */
+		CHECK_EQ_INT(yzf_merkle_verify_multi(
+				     (const uint8_t(*)[32])leaves, idx, k,
+				     c.size, (const uint8_t(*)[32])proof, plen,
+				     c.root), YZF_EBADSIG);
+	}
+	if (held_size && push_query[0]) {
+		CHECK_EQ_INT(jint(log, "from"), held_size);
+		plen = hashes_of(cJSON_GetObjectItemCaseSensitive(log,
+								  "consistency"),
+				 proof, MAXREC * 2);
+		CHECK_EQ_INT(yzf_merkle_verify_consistency(
+				     held_size, c.size, held_root, c.root,
+				     (const uint8_t(*)[32])proof, plen),
+			     YZF_OK);
+	}
+	held_size = c.size;
+	memcpy(held_root, c.root, 32);
+	snprintf(push_query, sizeof push_query, "from=%llu",
+		 (unsigned long long)held_size);
+}
+
 /* Check a 200 answer's counts and head. */
 static void check_ok(const struct answer *a, int64_t stored, int64_t dups,
 		     int quarantined, const struct feed *f, int64_t head)
@@ -310,6 +397,7 @@ static void check_ok(const struct answer *a, int64_t stored, int64_t dups,
 	CHECK_STR(jstr(h, "id"), hid);
 	if (a->status != 200)
 		fprintf(stderr, "  answer: %s\n", a->text);
+	check_log(a, f, stored + dups);
 }
 
 static void check_q(const struct answer *a, int i, int64_t seq, const char *has)
@@ -397,8 +485,8 @@ static void test_push(struct syncd_app *app)
 	snprintf(want, sizeof want, "{\"ok\":true,\"server_time\":"
 		 "\"2026-11-27T10:00:00.000+08:00\",\"feed\":\"%s\",\"head\":"
 		 "{\"seq\":10,\"id\":\"%s\"},\"stored\":10,\"duplicates\":0,"
-		 "\"quarantined\":[]}", A.hex, hid);
-	CHECK_STR(a.text, want);
+		 "\"quarantined\":[],\"log\":{\"checkpoint\":", A.hex, hid);
+	CHECK(strncmp(a.text, want, strlen(want)) == 0);
 	check_ok(&a, 10, 0, 0, &A, 10);
 	answer_free(&a);
 

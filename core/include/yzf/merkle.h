@@ -99,6 +99,47 @@ YZF_API YZF_NODISCARD int yzf_merkle_verify_consistency(
 	uint64_t m, uint64_t n, const uint8_t old_root[32],
 	const uint8_t new_root[32], const uint8_t (*proof)[32], size_t len);
 
+/* Where proof builders find subtree roots when the caller does not hold
+ * every leaf hash in one array (a daemon's log keeps the roots of its
+ * perfect subtrees). range_root writes MTH of the leaves [lo, lo+n); it is
+ * only asked for ranges RFC 9162's splitting produces: n a power of two
+ * and lo a multiple of n, or a range ending at the tree's size. */
+struct yzf_merkle_src {
+	void (*range_root)(void *ctx, uint64_t lo, uint64_t n, uint8_t out[32]);
+	void *ctx;
+};
+
+/* yzf_merkle_inclusion_proof and yzf_merkle_consistency_proof over a
+ * source instead of an array; same results and errors. */
+YZF_API int yzf_merkle_src_inclusion(const struct yzf_merkle_src *src,
+				     uint64_t n, uint64_t index,
+				     uint8_t (*proof)[32], size_t cap,
+				     size_t *len);
+YZF_API int yzf_merkle_src_consistency(const struct yzf_merkle_src *src,
+				       uint64_t n_new, uint64_t m_old,
+				       uint8_t (*proof)[32], size_t cap,
+				       size_t *len);
+
+/* A multiproof: that the k leaves at the strictly increasing indexes
+ * idx[0..k) are in the tree of the given size. The walk splits the tree as
+ * RFC 9162 does, from the root; each subtree holding none of the leaves
+ * contributes its root, in the order the walk meets them (left before
+ * right, depth first). For one leaf it holds the inclusion path's hashes
+ * from the root down; for a contiguous run of r leaves at most about
+ * 2 log2(size) hashes. k >= 1. Builder: as yzf_merkle_inclusion_proof (the
+ * length needed is in *len on YZF_ERANGE; k * 64 always fits). Verifier:
+ * leaves[i] is the leaf HASH at idx[i]; YZF_OK, YZF_EINVAL for indexes
+ * that are not increasing or not below size, YZF_EBADSIG otherwise,
+ * including hashes left over or missing. */
+YZF_API int yzf_merkle_multi_proof(const struct yzf_merkle_src *src,
+				   uint64_t size, const uint64_t *idx, size_t k,
+				   uint8_t (*proof)[32], size_t cap,
+				   size_t *len);
+YZF_API YZF_NODISCARD int yzf_merkle_verify_multi(
+	const uint8_t (*leaves)[32], const uint64_t *idx, size_t k,
+	uint64_t size, const uint8_t (*proof)[32], size_t len,
+	const uint8_t root[32]);
+
 #ifdef __cplusplus
 }
 #endif

@@ -47,14 +47,22 @@ struct yzf_sync_result {
 	bool conflict;        /* 409: resend from acked + 1 */
 };
 
-/* Apply a push answer (HTTP status and JSON body). A 200 or 409 answer
- * whose head names a seq the terminal holds with the same id moves the
- * acknowledged head there; a head id that differs from the terminal's own
- * record is refused (YZF_ECORRUPT: the server holds another record at that
- * seq — a fork — and the message says so). Other statuses return
- * YZF_EINVAL with the server's message. */
+/* Apply a push answer (HTTP status and JSON body) to the request signed
+ * with auth (the Authorization value sent). A 200 answer moves the
+ * acknowledged head to the head it names only with the city's proof
+ * (yzf/trust.h): a checkpoint signed by the pinned city key echoing the
+ * request, consistent with the checkpoint held (else YZF_ECORRUPT, and
+ * both are kept as evidence), whose tree holds every newly acknowledged
+ * record of this terminal at the positions the answer names (else
+ * YZF_EBADSIG: nothing is marked). The checkpoint is then held and its
+ * time attested. A 409 answer only says where to resend from. A head id
+ * that differs from the terminal's own record is refused (YZF_ECORRUPT:
+ * the server holds another record at that seq — a fork — and the message
+ * says so). Other statuses return YZF_EINVAL with the server's message.
+ * Send pushes to "/v1/push?from=N" with N from yzf_trust_log_size. */
 YZF_API int yzf_sync_push_answer(struct yzf *y,
-				 const uint8_t feed[YZF_KEY_LEN], int status,
+				 const uint8_t feed[YZF_KEY_LEN],
+				 const char *auth, int status,
 				 const uint8_t *body, size_t len,
 				 struct yzf_sync_result *r);
 

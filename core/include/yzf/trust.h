@@ -71,6 +71,47 @@ struct yzf_attested {
 
 YZF_API int yzf_attested(struct yzf *y, struct yzf_attested *a);
 
+/* A fresh nonce for GET /v1/checkpoint?nonce=HEX (port entropy). */
+YZF_API int yzf_trust_nonce(struct yzf *y, uint8_t nonce[YZF_NONCE_LEN]);
+/* The size of the checkpoint held, 0 if none: send it as ?from=N. */
+YZF_API int yzf_trust_log_size(struct yzf *y, uint64_t *size);
+
+/* Apply a GET /v1/checkpoint answer: the checkpoint must be signed by the
+ * pinned city key, echo nonce, and prove consistent with the one held
+ * (the first one is taken as it is). Then it is held, and its time is the
+ * attested time. An inconsistent one is refused (YZF_ECORRUPT) and kept,
+ * with the one held and the proof, as evidence. c receives it. */
+YZF_API int yzf_trust_checkpoint_answer(struct yzf *y,
+					const uint8_t nonce[YZF_NONCE_LEN],
+					int status, const uint8_t *body,
+					size_t len, struct yzf_checkpoint *c);
+
+struct yzf_trust_status {
+	bool have_ckpt;
+	struct yzf_checkpoint ckpt;   /* the newest checkpoint held */
+	int64_t received_ms;          /* the terminal clock when it came */
+	struct yzf_attested att;
+	int64_t evidence;             /* inconsistencies kept */
+};
+YZF_API int yzf_trust_status(struct yzf *y, struct yzf_trust_status *s);
+/* The i-th piece of evidence (oldest first): the checkpoint held, the one
+ * offered, why they do not agree, when (terminal clock). YZF_ENOTFOUND
+ * past the end. */
+YZF_API int yzf_trust_evidence(struct yzf *y, size_t i, struct yzf_buf *held,
+			       struct yzf_buf *offered, char reason[256],
+			       int64_t *detected);
+
+/* For anyone, offline: whether the checkpoint in newer (a GET
+ * /v1/checkpoint?from=M answer, or its "log" object) is signed by city_pk
+ * and consistent with the checkpoint line older (size M), also signed by
+ * it. YZF_OK with c the newer checkpoint; else why (256 bytes) says what
+ * failed: YZF_ECORRUPT an inconsistent log, YZF_EBADSIG a signature,
+ * YZF_EINVAL or YZF_ENONCANON a malformed input. */
+YZF_API int yzf_trust_check_consistency(const uint8_t city_pk[YZF_KEY_LEN],
+					const uint8_t *older, size_t olen,
+					const uint8_t *newer, size_t nlen,
+					struct yzf_checkpoint *c, char why[256]);
+
 #ifdef __cplusplus
 }
 #endif
