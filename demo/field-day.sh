@@ -102,8 +102,17 @@ run "$YZF" --home "$T" verify
 say "Terminal status"
 run "$YZF" --home "$T" status
 
+say "City ops publish the matters catalogue: a signed set and a signed index naming it"
+cat >"$W/matters.json" <<'JSON'
+{"matters":[{"code":"SCJG-SP-0101","name":"食品经营许可检查"},
+ {"code":"SCJG-SP-0102","name":"食品标签和保质期检查"}]}
+JSON
+run "$SYNCD" --config "$W/syncd.ini" admin publish --name matters --file "$W/matters.json"
+
 say "Both officers' feeds go to the city; the terminal trusts only the city's CA"
 run "$YZF" --home "$T" sync
+say "Reference data held: the city's index, its expiry (judged on attested time), each set"
+run "$YZF" --home "$T" refdata
 run "$YZF" --home "$T" sync --status
 echo "city store: $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM records') records from $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM feeds WHERE head_seq > 0') feeds"
 say "A photo of the expired biscuits goes up as evidence, by hash, resumable"
