@@ -275,11 +275,9 @@ static void judged_on(const struct yzf_refdata_state *st, char *out,
 					  "attested by the city", t);
 }
 
-void cli_refdata_warn(const struct cli *c, const char *who,
-		      const struct yzf_refdata_state *st)
+void cli_refdata_warn(const char *who, const struct yzf_refdata_state *st)
 {
 	char t[32], j[96];
-	(void)c;
 	if (st->have_index && st->expired) {
 		cli_time(st->index.expires_ms, st->index.expires_tz, t);
 		judged_on(st, j, sizeof j);

@@ -52,8 +52,7 @@ void cli_hex(const uint8_t *p, size_t n, char *out);
 void cli_time(int64_t ms, int32_t tz, char out[32]);
 /* Warn on stderr ("yzf <who>: warning: ...") when the reference data
  * index held is expired by attested time, or sets are stale or missing. */
-void cli_refdata_warn(const struct cli *c, const char *who,
-		      const struct yzf_refdata_state *st);
+void cli_refdata_warn(const char *who, const struct yzf_refdata_state *st);
 
 int cmd_authority(struct cli *c);
 int cmd_sync(struct cli *c);

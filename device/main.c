@@ -774,7 +774,7 @@ static int cmd_refdata(struct cli *c)
 	}
 	cJSON_Delete(o);
 	if (!ec)
-		cli_refdata_warn(c, "refdata", &st);
+		cli_refdata_warn("refdata", &st);
 	return ec;
 }
 

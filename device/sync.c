@@ -540,8 +540,8 @@ static bool refdata_sets(const cJSON *sets, struct yzf_refdata_in *in,
 }
 
 /* What was taken, and the warnings a stale or expired index deserves. */
-static void refdata_report(struct cli *c, const struct yzf_refdata_in *in,
-			   size_t n, const struct yzf_refdata_state *st)
+static void refdata_report(const struct yzf_refdata_in *in, size_t n,
+			   const struct yzf_refdata_state *st)
 {
 	char t[32];
 	if (st->fresh) {
@@ -554,7 +554,7 @@ static void refdata_report(struct cli *c, const struct yzf_refdata_in *in,
 			printf("reference data: %s version %lld (%zu bytes)\n",
 			       in[i].set.name, (long long)in[i].set.version,
 			       in[i].clen);
-	cli_refdata_warn(c, "sync", st);
+	cli_refdata_warn("sync", st);
 }
 
 /* The city's snapshot index and the sets the terminal lacks, taken all or
@@ -609,7 +609,7 @@ static int pull_refdata(struct cli *c, struct conn *cn, const uint8_t feed[32])
 			yzf_errmsg(c->y), yzf_errname(rc));
 		ec = cli_exit(rc);
 	} else {
-		refdata_report(c, in, n, &st);
+		refdata_report(in, n, &st);
 	}
 out:
 	for (size_t i = 0; in && i < n; i++)
