@@ -412,6 +412,11 @@ static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 			ec = cli_fail(c, rc, "sync");
 			break;
 		}
+		if (res.flagged)
+			fprintf(stderr, "yzf sync: the city flagged the time of "
+				"%lld records of feed %.16s (%s): check this "
+				"terminal's clock\n", (long long)res.flagged, hex,
+				res.first_flag);
 		if (res.quarantined) {
 			fprintf(stderr, "yzf sync: the city quarantined %lld "
 				"records of feed %.16s (%s): they stay here\n",

@@ -345,6 +345,15 @@ int yzf_sync_push_answer(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 			 "seq %lld: %.200s", (long long)json_int(first, "seq"),
 			 cJSON_IsString(why) ? why->valuestring : "?");
 	}
+	const cJSON *fl = cJSON_GetObjectItemCaseSensitive(j, "flagged");
+	r->flagged = cJSON_IsArray(fl) ? cJSON_GetArraySize(fl) : 0;
+	if (r->flagged > 0) {
+		const cJSON *first = cJSON_GetArrayItem(fl, 0);
+		const cJSON *why = cJSON_GetObjectItemCaseSensitive(first, "reason");
+		snprintf(r->first_flag, sizeof r->first_flag, "seq %lld: %.200s",
+			 (long long)json_int(first, "seq"),
+			 cJSON_IsString(why) ? why->valuestring : "?");
+	}
 	if (status == 409) {
 		rc = ack(y, feed, seq, id);
 		goto out;
