@@ -462,9 +462,12 @@ static int check_city_log(struct cli *c, struct conn *cn,
 						     r.body.p, r.body.len,
 						     &ck))) {
 		ec = cli_fail(c, rc, "sync: the city's log");
+	} else if (from == 0) {
+		printf("city log: %llu records; the first checkpoint this "
+		       "terminal holds\n", (unsigned long long)ck.size);
 	} else {
-		printf("city log: %llu records, consistent with what this "
-		       "terminal held (%llu)\n", (unsigned long long)ck.size,
+		printf("city log: %llu records, consistent with the %llu this "
+		       "terminal held\n", (unsigned long long)ck.size,
 		       (unsigned long long)from);
 	}
 	yzf_buf_free(&r.body);
