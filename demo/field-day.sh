@@ -115,6 +115,9 @@ say "Reference data held: the city's index, its expiry (judged on attested time)
 run "$YZF" --home "$T" refdata
 run "$YZF" --home "$T" sync --status
 echo "city store: $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM records') records from $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM feeds WHERE head_seq > 0') feeds"
+say "The city signed what it holds: a Merkle log checkpoint, checked by the terminal"
+run "$YZF" --home "$T" trust status
+"$SYNCD" --config "$W/syncd.ini" admin checkpoint >"$W/audit-old.ckpt"
 say "A photo of the expired biscuits goes up as evidence, by hash, resumable"
 head -c 1500000 /dev/urandom >"$W/IMG_0042.jpg"
 run "$YZF" --home "$T" blob push "$W/IMG_0042.jpg" --officer 44010020230002
@@ -122,6 +125,12 @@ say "Document numbers for offline printing: a block leased, one taken"
 run "$YZF" --home "$T" lease get --doc-type ZLGZ --count 20 --officer 44010020230001
 run "$YZF" --home "$T" lease take --doc-type ZLGZ --officer 44010020230001
 
+say "An auditor kept the city's checkpoint of that morning; later, offline, the city only grew"
+OLD_SIZE=$(sed -n 's/.*"size":\([0-9]*\).*/\1/p' "$W/audit-old.ckpt")
+echo '{"text":"复查：已整改"}' | "$YZF" --home "$T" append note --case "$CASE" --officer 44010020230001 >/dev/null
+"$YZF" --home "$T" sync >/dev/null
+"$SYNCD" --config "$W/syncd.ini" admin checkpoint --from "$OLD_SIZE" >"$W/audit-new.json"
+run "$YZF" trust consistency --trust "$W/trust.ndjson" "$W/audit-old.ckpt" "$W/audit-new.json"
 say "Someone edits the store behind the terminal's back"
 sqlite3 "$T/store.db" "UPDATE records SET type = 'note' WHERE feed = X'$A' AND seq = 2"
 run "$YZF" --home "$T" verify || echo "(exit $?: damage found and named)"

@@ -412,6 +412,11 @@ static int push_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 			ec = cli_fail(c, rc, "sync");
 			break;
 		}
+		if (res.flagged)
+			fprintf(stderr, "yzf sync: the city flagged the time of "
+				"%lld records of feed %.16s (%s): check this "
+				"terminal's clock\n", (long long)res.flagged, hex,
+				res.first_flag);
 		if (res.quarantined) {
 			fprintf(stderr, "yzf sync: the city quarantined %lld "
 				"records of feed %.16s (%s): they stay here\n",
@@ -457,9 +462,12 @@ static int check_city_log(struct cli *c, struct conn *cn,
 						     r.body.p, r.body.len,
 						     &ck))) {
 		ec = cli_fail(c, rc, "sync: the city's log");
+	} else if (from == 0) {
+		printf("city log: %llu records; the first checkpoint this "
+		       "terminal holds\n", (unsigned long long)ck.size);
 	} else {
-		printf("city log: %llu records, consistent with what this "
-		       "terminal held (%llu)\n", (unsigned long long)ck.size,
+		printf("city log: %llu records, consistent with the %llu this "
+		       "terminal held\n", (unsigned long long)ck.size,
 		       (unsigned long long)from);
 	}
 	yzf_buf_free(&r.body);

@@ -224,6 +224,18 @@ static int import_record(struct yzf *y, const uint8_t *line, size_t len,
 	if (!covers)
 		return quarantine(y, rec.feed, rec.seq, "record time outside its "
 				  "feed certificate's validity", line, len, r);
+	/* the roster in force at the record's time: a record made before
+	 * its certificate was revoked stays valid, one made at or after it
+	 * does not */
+	int64_t rev;
+	char reason[201], at[YZF_TIME_LEN + 1];
+	if (yzf_revoked_at(y, fc.c.serial, &rev, reason) == YZF_OK &&
+	    rec.at_ms >= rev) {
+		yzf_time_fmt(rev, fc.c.tz, at);
+		snprintf(why, sizeof why, "made after its feed certificate was "
+			 "revoked at %s (%s)", at, reason);
+		return quarantine(y, rec.feed, rec.seq, why, line, len, r);
+	}
 	yzf_record_id(b, n, sig, id);
 	rc = yzf_read_head(y, rec.feed, &head, head_id);
 	if (rc)

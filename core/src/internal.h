@@ -20,6 +20,7 @@ enum yzf_stmt_id {
 	ST_ROLLBACK,
 	ST_ATTESTED,
 	ST_ATTEST,
+	ST_ID_AT,
 	ST_COUNT
 };
 

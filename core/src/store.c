@@ -117,7 +117,7 @@ static const struct yzf_loc no_source = { .fix = false, .none = "no_source" };
 static int append_one(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		      const uint8_t *sk, const struct yzf_append *a, size_t idx,
 		      int64_t seq, uint8_t prev[YZF_ID_LEN], int64_t now,
-		      int32_t tz, int64_t mono)
+		      int32_t tz, int64_t mono, const struct yzf_attested *att)
 {
 	struct yzf_record r;
 	uint8_t sig[YZF_SIG_LEN];
@@ -145,6 +145,12 @@ static int append_one(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	r.at_ms = now;
 	r.at_tz = tz;
 	r.mono = mono;
+	/* the last time the city attested, and the monotonic clock then:
+	 * what the city judges this record's wall time against */
+	r.has_att = att->have;
+	r.att_ms = att->at_ms;
+	r.att_tz = att->tz;
+	r.att_mono = att->mono_ms;
 	memcpy(r.type, type, strlen(type) + 1);
 	if (a->case_id)
 		memcpy(r.case_id, a->case_id, strlen(a->case_id) + 1);
@@ -207,6 +213,7 @@ int yzf_append(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	       const struct yzf_append *recs, size_t n, int64_t *first_seq)
 {
 	struct yzf_sess *s;
+	struct yzf_attested att;
 	int64_t seq, now, mono;
 	int32_t tz;
 	uint8_t id[YZF_ID_LEN];
@@ -228,11 +235,13 @@ int yzf_append(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		rc = yzf_now(y, &now, &tz);
 	if (rc == YZF_OK)
 		rc = yzf_mono(y, &mono);
+	if (rc == YZF_OK)
+		rc = yzf_attested(y, &att);
 	if (rc == YZF_OK && first_seq)
 		*first_seq = seq + 1;
 	for (size_t i = 0; i < n && rc == YZF_OK; i++)
 		rc = append_one(y, feed, sk, &recs[i], i + 1, ++seq, id, now, tz,
-				mono);
+				mono, &att);
 	if (rc == YZF_OK)
 		rc = yzf_write_head(y, feed, seq, id);
 	if (rc == YZF_OK)

@@ -173,9 +173,9 @@ static int ack(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t seq,
 static int own_id(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t seq,
 		  uint8_t id[YZF_ID_LEN])
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(y->db, "SELECT id FROM records WHERE feed = ? AND "
-			       "seq = ?", -1, &st, NULL) != SQLITE_OK)
+	sqlite3_stmt *st = yzf_stmt(y, ST_ID_AT, "SELECT id FROM records WHERE "
+				    "feed = ? AND seq = ?");
+	if (!st)
 		return yzf_fail_db(y, "records");
 	sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, seq);
@@ -185,7 +185,7 @@ static int own_id(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t seq,
 		memcpy(id, sqlite3_column_blob(st, 0), YZF_ID_LEN);
 		rc = YZF_OK;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -343,6 +343,15 @@ int yzf_sync_push_answer(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		const cJSON *why = cJSON_GetObjectItemCaseSensitive(first, "reason");
 		snprintf(r->first_problem, sizeof r->first_problem,
 			 "seq %lld: %.200s", (long long)json_int(first, "seq"),
+			 cJSON_IsString(why) ? why->valuestring : "?");
+	}
+	const cJSON *fl = cJSON_GetObjectItemCaseSensitive(j, "flagged");
+	r->flagged = cJSON_IsArray(fl) ? cJSON_GetArraySize(fl) : 0;
+	if (r->flagged > 0) {
+		const cJSON *first = cJSON_GetArrayItem(fl, 0);
+		const cJSON *why = cJSON_GetObjectItemCaseSensitive(first, "reason");
+		snprintf(r->first_flag, sizeof r->first_flag, "seq %lld: %.200s",
+			 (long long)json_int(first, "seq"),
 			 cJSON_IsString(why) ? why->valuestring : "?");
 	}
 	if (status == 409) {

@@ -19,3 +19,18 @@ CREATE TRIGGER log_keep_u BEFORE UPDATE ON log
 BEGIN SELECT RAISE(ABORT, 'the log is never changed'); END;
 CREATE TRIGGER log_keep_d BEFORE DELETE ON log
 BEGIN SELECT RAISE(ABORT, 'the log is never deleted from'); END;
+
+-- Records whose wall time cannot be true, by the city's clock and by the
+-- attested time and monotonic clock the record itself carries (clocks
+-- lie: order comes from seq). The record is stored all the same; the flag
+-- says what is wrong with its time. Never changed or deleted.
+CREATE TABLE record_flags (
+  feed BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (feed, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER record_flags_keep_u BEFORE UPDATE ON record_flags
+BEGIN SELECT RAISE(ABORT, 'flags are never changed'); END;
+CREATE TRIGGER record_flags_keep_d BEFORE DELETE ON record_flags
+BEGIN SELECT RAISE(ABORT, 'flags are never deleted'); END;

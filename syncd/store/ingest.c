@@ -88,6 +88,43 @@ static int refuse(struct push_job *j, struct push_item *it, const char *fmt,
 	return YZF_OK;
 }
 
+/* How far a record's wall time may stray from what the city can know of
+ * it before it is flagged: the terminal's clock between attestations,
+ * plus the time a record takes to reach the city. */
+#define TIME_SLACK_MS (5 * 60 * 1000LL)
+
+/* Whether the record's wall time can be true (DESIGN.md "Clocks lie"):
+ * not after the city's clock now, and not off from what the attested
+ * time it carries plus the monotonic time since allow. A record that
+ * fails is stored all the same, flagged with the reason. */
+static size_t time_flag(struct push_job *j, const struct yzf_record *r,
+			int64_t now)
+{
+	if (r->at_ms > now + TIME_SLACK_MS)
+		return syncd_push_reason(j, "at is %lld s after the city's clock "
+					 "when it arrived",
+					 (long long)((r->at_ms - now) / 1000));
+	if (!r->has_att)
+		return SIZE_MAX;
+	if (r->mono >= r->att_mono) {
+		int64_t want = r->att_ms + (r->mono - r->att_mono);
+		int64_t off = r->at_ms - want;
+		if (off > TIME_SLACK_MS || off < -TIME_SLACK_MS)
+			return syncd_push_reason(j, "at is %+lld s off the "
+						 "attested time it carries plus "
+						 "the monotonic time since",
+						 (long long)(off / 1000));
+	} else if (r->at_ms < r->att_ms - TIME_SLACK_MS) {
+		/* the monotonic clock restarted (a reboot): only "not
+		 * before the attestation" can be judged */
+		return syncd_push_reason(j, "at is %lld s before the attested "
+					 "time it carries",
+					 (long long)((r->att_ms - r->at_ms) /
+						     1000));
+	}
+	return SIZE_MAX;
+}
+
 /* The head-independent checks of one record line, in the order `yzf
  * import` makes them. On failure the item becomes ITEM_BAD with a reason;
  * returns YZF_ENOMEM only when a check could not run. */
@@ -125,6 +162,7 @@ static int check_record(const struct syncd_ingest *in,
 		return refuse(j, it, "%s", msg);
 	memcpy(it->prev, rec.prev, YZF_ID_LEN);
 	memcpy(it->case_id, rec.case_id, sizeof it->case_id);
+	it->flag = time_flag(j, &rec, syncd_store_now(in->store));
 	yzf_record_id(it->bytes, it->len, it->sig, it->id);
 	it->kind = ITEM_RECORD;
 	return YZF_OK;
@@ -275,6 +313,19 @@ static void answer_ok(const struct push_job *j, int64_t now,
 		put_int(b, it->seq);
 		yzf_buf_puts(b, ",\"reason\":");
 		put_str(b, syncd_push_reason_at(j, it->reason));
+		yzf_buf_putc(b, '}');
+	}
+	yzf_buf_puts(b, "],\"flagged\":[");
+	first = true;
+	for (size_t i = 0; i < j->n; i++) {
+		const struct push_item *it = &j->items[i];
+		if (it->outcome != OUT_STORED || it->flag == SIZE_MAX)
+			continue;
+		yzf_buf_puts(b, first ? "{\"seq\":" : ",{\"seq\":");
+		first = false;
+		put_int(b, it->seq);
+		yzf_buf_puts(b, ",\"reason\":");
+		put_str(b, syncd_push_reason_at(j, it->flag));
 		yzf_buf_putc(b, '}');
 	}
 	yzf_buf_putc(b, ']');

@@ -11,6 +11,7 @@
  * Answers are canonical JSON (every /v1 answer carries "server_time"):
  *   {"ok":true,"server_time":T,"feed":HEX64,"head":{"seq":N,"id":HEX64},
  *    "stored":N,"duplicates":N,"quarantined":[{"seq":N,"reason":S},...],
+ *    "flagged":[{"seq":N,"reason":S},...] (stored, wall time impossible),
  *    "log":{...}}   (mlog.h: checkpoint, consistency, entries, proof)
  *   {"ok":false,"error":CODE,"message":S,"server_time":T[,"head":{...}]}
  * (schemas/wire/push-response.schema.json). In "quarantined", seq is 0 for

@@ -27,6 +27,7 @@ enum {
 	ST_FLAG,
 	ST_LOG_ADD,    /* the next position of the log */
 	ST_LOG_AT,     /* a stored record's position */
+	ST_TIME_FLAG,  /* a record whose wall time cannot be true */
 	ST_COUNT
 };
 
@@ -44,6 +45,8 @@ static const char *const sql_of[ST_COUNT] = {
 	[ST_FLAG] = "UPDATE feeds SET flags = flags | 1 WHERE feed = ?",
 	[ST_LOG_ADD] = "INSERT INTO log (idx, feed, seq) VALUES (?, ?, ?)",
 	[ST_LOG_AT] = "SELECT idx FROM log WHERE feed = ? AND seq = ?",
+	[ST_TIME_FLAG] = "INSERT INTO record_flags (feed, seq, reason) VALUES "
+			 "(?, ?, ?)",
 };
 
 struct syncd_store {
@@ -503,6 +506,15 @@ static int append(struct syncd_store *s, struct push_job *j,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return job_fail(s, j, "log");
 	it->log_idx = s->log_next++;
+	if (it->flag != SIZE_MAX) {
+		st = stmt(s, ST_TIME_FLAG);
+		sqlite3_bind_blob(st, 1, j->feed, YZF_KEY_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, it->seq);
+		sqlite3_bind_text(st, 3, syncd_push_reason_at(j, it->flag), -1,
+				  SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return job_fail(s, j, "record_flags");
+	}
 	it->outcome = OUT_STORED;
 	j->stored++;
 	*head = it->seq;

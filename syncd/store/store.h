@@ -61,6 +61,8 @@ struct push_item {
 	uint8_t id[YZF_ID_LEN];
 	uint8_t prev[YZF_ID_LEN];
 	char case_id[YZF_CASE_MAX]; /* "" when it names no case */
+	size_t flag;                /* SIZE_MAX, or the offset in job->reasons
+				       of why its wall time cannot be true */
 	/* set by the writer */
 	int outcome;                /* enum push_outcome */
 	int64_t log_idx;            /* OUT_STORED, OUT_DUPLICATE: its position

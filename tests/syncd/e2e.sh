@@ -165,12 +165,22 @@ check "the daemon reloaded its roster" grep -q "roster reloaded" "$W/syncd.log"
 check "server still holds only B's first record" test "$(server_count "$B")" = 1
 expect_exit 6 "the revoked officer's terminal refuses new records" sh -c "echo '{\"text\":\"x\"}' | '$YZF' --home '$W/t2' append note"
 contains "$W/err" "revoked" "says why"
+# B's terminal made a record after the revocation before it learned of
+# it: a terminal that knows the revocation takes B's earlier record and
+# quarantines the later one (the roster in force at each record's time).
+expect_exit 0 "B's feed exported" "$YZF" --home "$W/t2" export --feed "$B" --out "$W/b.ndjson"
 "$YZF" --home "$W/t2" logout --all
 expect_exit 6 "and refuses the login" sh -c "echo 246802 | '$YZF' --home '$W/t2' login"
 contains "$W/err" "执法证注销" "with the city's reason"
 expect_exit 0 "terminal 1 learns the revocation" sync_to "$W/t1"
 contains "$W/out" "revocations: 1 new" "revocation reached terminal 1"
 expect_exit 0 "B's records made before the revocation stay valid on terminal 1" "$YZF" --home "$W/t1" verify --feed "$B"
+"$YZF" --home "$W/t1" import "$W/b.ndjson"; rc=$?
+check "terminal 1 imports B's export, quarantining one record (exit 3)" test $rc = 3
+check "the record made after the revocation is quarantined, with the reason" \
+	test "$(sqlite3 "$W/t1/store.db" "SELECT seq, reason LIKE '%made after its feed certificate was revoked at %(执法证注销)%' FROM quarantine WHERE feed = X'$B'")" = "2|1"
+check "B's record made before it is held" test "$(sqlite3 "$W/t1/store.db" "SELECT count(*) FROM records WHERE feed = X'$B'")" = 1
+expect_exit 0 "and still verifies" "$YZF" --home "$W/t1" verify --feed "$B"
 stop_daemon
 
 # Per-feed rate: a feed pushing faster than push_rate gets 429 and the

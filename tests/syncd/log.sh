@@ -50,9 +50,9 @@ append_n "$W/t1" "$A" 4 C-LOG-1
 expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
 append_n "$W/t2" "$B" 2 C-LOG-2
 expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
-contains "$W/out" "city log: 4 records, consistent with what this terminal held (0)" "terminal 2's first checkpoint"
+contains "$W/out" "city log: 4 records; the first checkpoint this terminal holds" "terminal 2's first checkpoint"
 expect_exit 0 "terminal 1 syncs again" sync_to "$W/t1"
-contains "$W/out" "city log: 6 records, consistent with what this terminal held (4)" "consistent from 4 to 6"
+contains "$W/out" "city log: 6 records, consistent with the 4 this terminal held" "consistent from 4 to 6"
 expect_exit 0 "trust status" "$YZF" --home "$W/t1" trust status
 contains "$W/out" "city log:      6 records" "the checkpoint held"
 contains "$W/out" "attested time:" "attested time from the city"

@@ -273,12 +273,13 @@ static void test_log(struct yzf *y, const uint8_t feed[32])
 		yzf_buf_puts(&b, "\"},");
 		log_part(&b, auth, 1, 7);
 		yzf_buf_putc(&b, '}');
+		yzf_buf_putc(&b, 0);
 		uint8_t *pr = (uint8_t *)strstr((char *)b.p, "\"proof\":[\"");
 		CHECK(pr != NULL);
 		if (pr)
 			pr[10] = pr[10] == 'a' ? 'b' : 'a';
-		CHECK_EQ_INT(yzf_sync_push_answer(y, feed, auth, 200, b.p, b.len,
-						  &r), YZF_EBADSIG);
+		CHECK_EQ_INT(yzf_sync_push_answer(y, feed, auth, 200, b.p,
+						  b.len - 1, &r), YZF_EBADSIG);
 		CHECK_HAS(yzf_errmsg(y), "does not put seq");
 		yzf_buf_free(&b);
 	}

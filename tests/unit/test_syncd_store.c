@@ -36,7 +36,10 @@ struct feed {
 
 static uint8_t root_sk[64], city_sk[64];
 static struct yzf_cert root, city;
-static struct feed A, B, R, U, C[NCONC];
+static struct feed A, B, R, U, T, C[NCONC];
+/* What make_record puts in mono and att (0 and none by default). */
+static int64_t rec_mono, rec_att_ms, rec_att_mono;
+static bool rec_att;
 static char dir[] = "/tmp/yzf-test-syncd.XXXXXX";
 static char auth_dir[256], data_dir[256];
 static _Atomic int64_t clock_ms = BASE + HOUR;
@@ -149,7 +152,11 @@ static void make_record(const struct feed *f, int64_t seq,
 	memcpy(r.prev, prev, 32);
 	r.at_ms = at;
 	r.at_tz = 480;
-	r.mono = seq * 1000;
+	r.mono = rec_mono ? rec_mono : seq * 1000;
+	r.has_att = rec_att;
+	r.att_ms = rec_att_ms;
+	r.att_tz = 480;
+	r.att_mono = rec_att_mono;
 	strcpy(r.type, type);
 	strcpy(r.loc.none, "no_fix");
 	r.body = (const uint8_t *)body;
@@ -485,7 +492,8 @@ static void test_push(struct syncd_app *app)
 	snprintf(want, sizeof want, "{\"ok\":true,\"server_time\":"
 		 "\"2026-11-27T10:00:00.000+08:00\",\"feed\":\"%s\",\"head\":"
 		 "{\"seq\":10,\"id\":\"%s\"},\"stored\":10,\"duplicates\":0,"
-		 "\"quarantined\":[],\"log\":{\"checkpoint\":", A.hex, hid);
+		 "\"quarantined\":[],\"flagged\":[],\"log\":{\"checkpoint\":",
+		 A.hex, hid);
 	CHECK(strncmp(a.text, want, strlen(want)) == 0);
 	check_ok(&a, 10, 0, 0, &A, 10);
 	answer_free(&a);
@@ -697,6 +705,57 @@ static void test_lines(struct syncd_app *app)
 	answer_free(&a);
 	yzf_buf_free(&b);
 	yzf_buf_free(&cert);
+}
+
+/* Wall times that cannot be true are stored and flagged with the reason
+ * (DESIGN.md "Clocks lie"): after the city's clock; off the attested time
+ * the record carries plus the monotonic time since; before that attested
+ * time after a reboot. Plausible ones are not flagged. */
+static void test_times(struct syncd_app *app)
+{
+	struct yzf_buf b = { 0 };
+	uint8_t zero[32] = { 0 };
+	int64_t now = atomic_load(&clock_ms);
+	struct {
+		bool att;
+		int64_t at, mono, att_ms, att_mono;
+	} r[6] = {
+		{ false, now - 1000, 1000, 0, 0 },
+		{ true, now - 500, 65000, now - 60000, 5000 },
+		{ false, now + 2 * HOUR, 66000, 0, 0 },
+		{ true, now - 20 * 60000, 70000, now - 60000, 5000 },
+		{ true, now - 11 * 60000, 100, now - 60000, 5000 },
+		{ true, now - 58000, 6000, now - 60000, 5000 },
+	};
+	for (int s = 1; s <= 6; s++) {
+		rec_att = r[s - 1].att;
+		rec_mono = r[s - 1].mono;
+		rec_att_ms = r[s - 1].att_ms;
+		rec_att_mono = r[s - 1].att_mono;
+		make_record(&T, s, s == 1 ? zero : T.id[s - 1], r[s - 1].at, "note",
+			    "{\"text\":\"t\"}", &T.line[s], T.id[s]);
+	}
+	rec_att = false;
+	rec_mono = rec_att_ms = rec_att_mono = 0;
+	body_of(&T, 1, 6, &b);
+	struct answer a = push(app, &T, &b);
+	check_ok(&a, 6, 0, 0, &T, 6);
+	const cJSON *fl = cJSON_GetObjectItemCaseSensitive(a.j, "flagged");
+	CHECK_EQ_INT(cJSON_GetArraySize(fl), 3);
+	CHECK_EQ_INT(jint(cJSON_GetArrayItem(fl, 0), "seq"), 3);
+	CHECK_HAS(jstr(cJSON_GetArrayItem(fl, 0), "reason"),
+		  "7200 s after the city's clock");
+	CHECK_EQ_INT(jint(cJSON_GetArrayItem(fl, 1), "seq"), 4);
+	CHECK_HAS(jstr(cJSON_GetArrayItem(fl, 1), "reason"),
+		  "-1205 s off the attested time");
+	CHECK_EQ_INT(jint(cJSON_GetArrayItem(fl, 2), "seq"), 5);
+	CHECK_HAS(jstr(cJSON_GetArrayItem(fl, 2), "reason"),
+		  "600 s before the attested time");
+	answer_free(&a);
+	CHECK_EQ_INT(db_int("SELECT count(*) FROM record_flags"), 3);
+	CHECK_EQ_INT(db_int("SELECT count(*) FROM records WHERE feed IN (SELECT "
+			    "feed FROM record_flags)"), 6);
+	yzf_buf_free(&b);
 }
 
 /* A revoked officer: records before the revocation taken, after it
@@ -938,7 +997,7 @@ static void test_open_refusals(void)
 	yzf_buf_putc(&line, '\n');
 	write_file("issued.ndjson", line.p, line.len, "ab");
 	CHECK(syncd_app_open_with(&c, &hooks, &app, msg, sizeof msg) != 0);
-	CHECK_HAS(msg, "issued.ndjson line 12: feed certificate: not signed by "
+	CHECK_HAS(msg, "issued.ndjson line 13: feed certificate: not signed by "
 		  "the city issuing key");
 	CHECK(app.ctx == NULL);
 	syncd_app_close(&app);
@@ -1016,6 +1075,7 @@ int main(void)
 	make_feed(&B, "44010020230002", true);
 	make_feed(&R, "44010020230003", true);
 	make_feed(&U, "44010020230004", false);
+	make_feed(&T, "44010020230005", true);
 	for (int i = 0; i < NCONC; i++) {
 		char no[32];
 		snprintf(no, sizeof no, "4401002023010%d", i);
@@ -1046,6 +1106,7 @@ int main(void)
 	test_fork(&app);
 	test_lines(&app);
 	test_revoked(&app);
+	test_times(&app);
 	test_auth(&app);
 	test_damage(&app);
 	test_oversize(&app);
@@ -1086,9 +1147,16 @@ int main(void)
 	yzf_buf_free(&b);
 
 	test_open_refusals();
-	/* A 28, B 69, R 3, C 8 x 100: and each head row agrees */
-	CHECK_EQ_INT(db_int("SELECT count(*) FROM records"), 900);
-	CHECK_EQ_INT(db_int("SELECT sum(head_seq) FROM feeds"), 900);
+	/* A 28, B 69, R 3, T 6, C 8 x 100: and each head row agrees */
+	CHECK_EQ_INT(db_int("SELECT count(*) FROM records"), 906);
+	CHECK_EQ_INT(db_int("SELECT sum(head_seq) FROM feeds"), 906);
+	/* every stored record has one position in the city's log, the
+	 * positions without a gap, also after concurrent commit groups and
+	 * rolled-back jobs */
+	CHECK_EQ_INT(db_int("SELECT count(*) FROM log JOIN records USING (feed, "
+			    "seq)"), 906);
+	CHECK_EQ_INT(db_int("SELECT count(DISTINCT idx) FROM log"), 906);
+	CHECK_EQ_INT(db_int("SELECT max(idx) FROM log"), 905);
 
 	struct feed *all[4 + NCONC] = { &A, &B, &R, &U };
 	for (int i = 0; i < NCONC; i++)

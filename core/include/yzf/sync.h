@@ -44,6 +44,8 @@ struct yzf_sync_result {
 	int64_t stored, duplicates;
 	int64_t quarantined;  /* records the server refused */
 	char first_problem[256];
+	int64_t flagged;      /* stored, but their wall time cannot be true */
+	char first_flag[256];
 	bool conflict;        /* 409: resend from acked + 1 */
 };
 
