@@ -112,13 +112,17 @@ int yzf_open_record(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
  * held changes nothing. */
 int yzf_attest(struct yzf *y, int64_t at_ms, int32_t tz);
 
-/* The "log" object of a city answer (struct cJSON): its checkpoint signed
- * by the pinned city key, echoing nonce when not NULL, and consistent with
- * the checkpoint held. An inconsistent one is kept as evidence at once
- * (YZF_ECORRUPT). Changes nothing else. */
+/* Inside the caller's transaction: the "log" object of a city answer
+ * (struct cJSON): its checkpoint signed by the pinned city key, echoing
+ * nonce when not NULL, and consistent with the checkpoint held. An
+ * inconsistent one is written as evidence (YZF_ECORRUPT, *kept true: end
+ * the transaction with yzf_log_end so the evidence stays). */
 struct cJSON;
 int yzf_log_check(struct yzf *y, const uint8_t *nonce, const struct cJSON *log,
-		  struct yzf_checkpoint *c);
+		  struct yzf_checkpoint *c, bool *kept);
+/* End that transaction: commit when rc is YZF_OK or evidence was kept,
+ * else roll back. Returns rc, or the commit's failure. */
+int yzf_log_end(struct yzf *y, int rc, bool kept);
 /* Inside the caller's transaction: hold c (checked) as the newest
  * checkpoint and, when it answered this terminal's request, its time as
  * the attested time. */

@@ -370,25 +370,25 @@ int yzf_sync_push_answer(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		goto out;
 	}
 	int64_t proven = 0;
+	bool kept = false;
 	rc = ack_ok(y, feed, seq, id);
-	if (!rc)
-		rc = yzf_log_check(y, nonce, log, &c);
-	if (!rc)
-		rc = acked_head(y, feed, &before, oid);
-	if (!rc)
-		rc = check_entries(y, feed, log, &c, before, seq, &proven);
-	if (!rc && proven < seq) {
-		rc = own_id(y, feed, proven, id);
-		r->acked = proven;
-	}
+	/* check the checkpoint and keep it in one transaction */
 	if (!rc && !(rc = yzf_begin(y))) {
-		rc = yzf_log_keep(y, log, &c, true);
+		rc = yzf_log_check(y, nonce, log, &c, &kept);
+		if (!rc)
+			rc = acked_head(y, feed, &before, oid);
+		if (!rc)
+			rc = check_entries(y, feed, log, &c, before, seq,
+					   &proven);
+		if (!rc && proven < seq) {
+			rc = own_id(y, feed, proven, id);
+			r->acked = proven;
+		}
+		if (!rc)
+			rc = yzf_log_keep(y, log, &c, true);
 		if (!rc)
 			rc = ack(y, feed, proven, id);
-		if (!rc)
-			rc = yzf_commit(y);
-		else
-			yzf_rollback(y);
+		rc = yzf_log_end(y, rc, kept);
 	}
 out:
 	cJSON_Delete(j);

@@ -240,7 +240,7 @@ static int held(struct yzf *y, uint64_t *size, uint8_t root[32],
 }
 
 /* Keep an inconsistent checkpoint with the one held and the answer as
- * evidence, in its own transaction: it must survive the refusal. */
+ * evidence (the caller commits it: it must survive the refusal). */
 static int keep_evidence(struct yzf *y, const cJSON *log, const char *why)
 {
 	struct yzf_buf hl = { 0 };
@@ -278,8 +278,9 @@ static int keep_evidence(struct yzf *y, const cJSON *log, const char *why)
 }
 
 int yzf_log_check(struct yzf *y, const uint8_t *nonce, const cJSON *log,
-		  struct yzf_checkpoint *c)
+		  struct yzf_checkpoint *c, bool *kept)
 {
+	*kept = false;
 	struct yzf_buf cl = { 0 };
 	struct yzf_signed_cert city;
 	uint8_t root[32];
@@ -294,6 +295,7 @@ int yzf_log_check(struct yzf *y, const uint8_t *nonce, const cJSON *log,
 	rc = check_log(city.c.key, log, m, root, c, why);
 	if (rc == YZF_ECORRUPT) {
 		int erc = keep_evidence(y, log, why);
+		*kept = !erc;
 		return erc ? erc : yzf_fail(y, rc, "%s; both checkpoints are "
 					    "kept as evidence (yzf trust "
 					    "status)", why);
@@ -305,6 +307,16 @@ int yzf_log_check(struct yzf *y, const uint8_t *nonce, const cJSON *log,
 		return yzf_fail(y, YZF_EBADSIG, "checkpoint: it does not answer "
 				"this request (req differs): a replayed answer");
 	return YZF_OK;
+}
+
+int yzf_log_end(struct yzf *y, int rc, bool kept)
+{
+	if (!rc || kept) {
+		int crc = yzf_commit(y);
+		return rc ? rc : crc;
+	}
+	yzf_rollback(y);
+	return rc;
 }
 
 int yzf_log_keep(struct yzf *y, const cJSON *log,
@@ -363,13 +375,14 @@ int yzf_trust_checkpoint_answer(struct yzf *y,
 			      cJSON_IsString(m) ? m->valuestring : "no message");
 	} else {
 		const cJSON *log = cJSON_GetObjectItemCaseSensitive(j, "log");
-		rc = yzf_log_check(y, nonce, log, c);
-		if (!rc && !(rc = yzf_begin(y))) {
-			rc = yzf_log_keep(y, log, c, true);
+		bool kept;
+		/* check and keep in one transaction: two syncs at once cannot
+		 * each check against the same old checkpoint */
+		if (!(rc = yzf_begin(y))) {
+			rc = yzf_log_check(y, nonce, log, c, &kept);
 			if (!rc)
-				rc = yzf_commit(y);
-			else
-				yzf_rollback(y);
+				rc = yzf_log_keep(y, log, c, true);
+			rc = yzf_log_end(y, rc, kept);
 		}
 	}
 	cJSON_Delete(j);

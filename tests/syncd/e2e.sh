@@ -5,37 +5,8 @@
 # killed with SIGKILL mid-ingest loses nothing it acknowledged; a revoked
 # officer's pushes are refused.
 . "$SRCDIR/tests/integration/lib.sh"
-: "${YZF_SYNCD:?path of yzf-syncd}"
-# The daemon checks request times against its real clock: so do the terminals.
-unset YZF_SIM_TIME
-S=$W/srv
-PID=
-
-start_daemon() {
-	"$YZF_SYNCD" --config "$W/syncd.ini" >"$W/syncd.log" 2>&1 &
-	PID=$!
-	for _ in $(seq 1 100); do
-		PORT=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\).*/\1/p' "$W/syncd.log" 2>/dev/null | head -1)
-		[ -n "$PORT" ] && return 0
-		sleep 0.1
-	done
-	echo "daemon did not start:" >&2; cat "$W/syncd.log" >&2
-	return 1
-}
-stop_daemon() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; PID=; }
-trap 'stop_daemon; rm -rf "$W"' EXIT
-server_count() { sqlite3 "$S/store.db" "SELECT count(*) FROM records WHERE feed = X'$1'"; }
-sync_to() { "$YZF" --home "$1" sync --server "https://localhost:$PORT" --ca "$S/ca.crt" "${@:2}"; }
-
-check "authority" make_authority
-check "yzf-syncd init" sh -c "'$YZF_SYNCD' init --dir '$S' >/dev/null"
-cat >"$W/syncd.ini" <<INI
-[server]
-listen = 127.0.0.1
-port = 0
-data_dir = $S
-authority_dir = $W/city
-INI
+. "$SRCDIR/tests/syncd/city.sh"
+city_up
 check "terminal 1" make_terminal "$W/t1" GZ-T-0101
 check "terminal 2" make_terminal "$W/t2" GZ-T-0102
 A=$(enroll "$W/t1" 135790 张明 44010020230001 广州市天河区市场监督管理局 $USCC_SCJG)
