@@ -8,30 +8,10 @@
 # judged on the city's attested time: a terminal clock set a year back
 # (libfaketime) does not make it current again.
 . "$SRCDIR/tests/integration/lib.sh"
-: "${YZF_SYNCD:?path of yzf-syncd}"
-# The daemon checks request times against its real clock: so do the terminals.
-unset YZF_SIM_TIME
-S=$W/srv
-PID=
-
-start_daemon() {
-	"$YZF_SYNCD" --config "$W/syncd.ini" >"$W/syncd.log" 2>&1 &
-	PID=$!
-	for _ in $(seq 1 100); do
-		PORT=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\).*/\1/p' "$W/syncd.log" 2>/dev/null | head -1)
-		[ -n "$PORT" ] && return 0
-		kill -0 "$PID" 2>/dev/null || { PID=; return 1; }
-		sleep 0.1
-	done
-	return 1
-}
-stop_daemon() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; PID=; }
-trap 'stop_daemon; rm -rf "$W"' EXIT
-sync_to() { "$YZF" --home "$1" sync --server "https://localhost:$PORT" --ca "$S/ca.crt" "${@:2}"; }
+. "$SRCDIR/tests/syncd/city.sh"
 admin() { "$YZF_SYNCD" --config "$W/syncd.ini" admin "$@"; }
 db() { sqlite3 "$S/store.db" "$@"; }
 held_index() { sqlite3 "$1/store.db" "SELECT coalesce((SELECT version FROM refindex), 0)"; }
-server_count() { db "SELECT count(*) FROM records WHERE feed = X'$1'"; }
 # A terminal's wall clock a year back (libfaketime); with an ASan build the
 # preloaded library comes before the sanitizer's, which ASan must accept.
 a_year_back() {
@@ -39,15 +19,7 @@ a_year_back() {
 		faketime -f '-1y' "$@"
 }
 
-check "authority" make_authority
-check "yzf-syncd init" sh -c "'$YZF_SYNCD' init --dir '$S' >/dev/null"
-cat >"$W/syncd.ini" <<INI
-[server]
-listen = 127.0.0.1
-port = 0
-data_dir = $S
-authority_dir = $W/city
-INI
+city_up
 check "terminal 1" make_terminal "$W/t1" GZ-T-0101
 check "terminal 2" make_terminal "$W/t2" GZ-T-0102
 A=$(enroll "$W/t1" 135790 张明 44010020230001 广州市天河区市场监督管理局 $USCC_SCJG)
