@@ -42,6 +42,7 @@ struct conn {
 	mbedtls_ctr_drbg_context drbg;
 	mbedtls_ssl_session saved;  /* for resumption after a cut */
 	bool have_session, open;
+	int64_t attested_ms;        /* 0: judge certificates by the clock */
 };
 
 /* One parsed HTTP response. */
@@ -75,8 +76,42 @@ static void tls_error(const char *what, int rc)
 	fprintf(stderr, "yzf sync: %s: %s\n", what, buf);
 }
 
-static int conn_setup(struct conn *c, const char *url, const char *ca)
+/* An X.509 time (UTC) in ms since the epoch. */
+static int64_t x509_ms(const mbedtls_x509_time *t)
 {
+	int64_t y = t->year - (t->mon <= 2), era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400, m = t->mon;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + t->day - 1;
+	int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy -
+		       719468;
+	return ((days * 24 + t->hour) * 60 + t->min) * 60000LL + t->sec * 1000LL;
+}
+
+/* mbedTLS judges a certificate's validity by the wall clock. A terminal
+ * whose clock is wrong (a dead battery, a year back) would lose the city;
+ * once the city has attested a time, certificates are judged by that. */
+static int verify_time(void *ctx, mbedtls_x509_crt *crt, int depth,
+		       uint32_t *flags)
+{
+	const struct conn *c = ctx;
+	(void)depth;
+	if (!c->attested_ms)
+		return 0;
+	*flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_FUTURE |
+			      MBEDTLS_X509_BADCERT_EXPIRED);
+	if (x509_ms(&crt->valid_from) > c->attested_ms)
+		*flags |= MBEDTLS_X509_BADCERT_FUTURE;
+	if (x509_ms(&crt->valid_to) < c->attested_ms)
+		*flags |= MBEDTLS_X509_BADCERT_EXPIRED;
+	return 0;
+}
+
+static int conn_setup(struct conn *c, const char *url, const char *ca,
+		      struct yzf *y)
+{
+	struct yzf_attested att;
+	if (y && yzf_attested(y, &att) == YZF_OK && att.have)
+		c->attested_ms = att.now_ms;
 	const char *h = strncmp(url, "https://", 8) == 0 ? url + 8 : NULL;
 	if (!h) {
 		fprintf(stderr, "yzf sync: --server must be https://HOST[:PORT]\n");
@@ -115,6 +150,7 @@ static int conn_setup(struct conn *c, const char *url, const char *ca)
 	mbedtls_ssl_conf_ciphersuites(&c->conf, suites);
 	mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
 	mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
+	mbedtls_ssl_conf_verify(&c->conf, verify_time, c);
 	mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
 	mbedtls_ssl_conf_renegotiation(&c->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
 	mbedtls_ssl_conf_read_timeout(&c->conf, 30000);
@@ -734,7 +770,7 @@ int cmd_sync(struct cli *c)
 		return EXIT_AUTH;
 	}
 	struct conn cn = { 0 };
-	ec = conn_setup(&cn, ct.server, ct.ca);
+	ec = conn_setup(&cn, ct.server, ct.ca, c->y);
 	size_t batch = bs ? (size_t)atol(bs) : 500;
 	int retries = rs ? atoi(rs) : 5;
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
@@ -799,7 +835,7 @@ int cmd_enroll_online(struct cli *c)
 			"--ca FILE --code CODE [--terminal ID] (PIN on stdin)\n");
 		return EXIT_USAGE;
 	}
-	if ((ec = cli_open(c, true)) || (ec = conn_setup(&cn, server, ca)))
+	if ((ec = cli_open(c, true)) || (ec = conn_setup(&cn, server, ca, c->y)))
 		goto out;
 	ec = EXIT_SYSTEM;
 	if (conn_open(&cn))
@@ -1005,7 +1041,7 @@ int cmd_blob(struct cli *c)
 		return ec;
 	if (!city_of(c, &ct, "blob"))
 		return EXIT_USAGE;
-	if ((ec = conn_setup(&cn, ct.server, ct.ca)))
+	if ((ec = conn_setup(&cn, ct.server, ct.ca, c->y)))
 		return ec;
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	for (int i = 1; cli_arg(c, i) && ec == EXIT_OK; i++)
@@ -1061,7 +1097,7 @@ int cmd_lease(struct cli *c)
 			    "\"count\":%d}", dt, cs ? atoi(cs) : 50);
 	int64_t first, last;
 	int rc;
-	if ((ec = conn_setup(&cn, ct.server, ct.ca)) == EXIT_OK) {
+	if ((ec = conn_setup(&cn, ct.server, ct.ca, c->y)) == EXIT_OK) {
 		rc = signed_request(c, &cn, feed, "POST", "/v1/lease",
 				    "application/json", (uint8_t *)body,
 				    (size_t)blen, &r);

@@ -107,6 +107,12 @@ int yzf_open_record(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		    const uint8_t *nonce, size_t nlen, const uint8_t *ct,
 		    size_t clen, struct yzf_buf *out);
 
+/* The time the terminal acts at: the attested time plus the monotonic
+ * time since, while that holds (yzf/trust.h), else the wall clock. Records
+ * are stamped with it and certificates judged by it, so neither a dead
+ * clock battery nor a clock set back moves them. */
+int yzf_time_now(struct yzf *y, int64_t *ms, int32_t *tz);
+
 /* Keep a server-signed time that answered this terminal's own request as
  * the attested time, with the clocks now (yzf/trust.h); an older one than
  * held changes nothing. */

@@ -617,7 +617,7 @@ int yzf_login(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], const char *pin,
 		char why[201], at[YZF_TIME_LEN + 1];
 		bool revoked = yzf_feed_cert(y, feed, &cl, &sc) == YZF_OK &&
 			       yzf_revoked_at(y, sc.c.serial, &rev, why) == YZF_OK &&
-			       yzf_now(y, &t, &z) == YZF_OK && rev <= t;
+			       yzf_time_now(y, &t, &z) == YZF_OK && rev <= t;
 		yzf_buf_free(&cl);
 		if (revoked) {
 			yzf_time_fmt(rev, z, at);

@@ -192,7 +192,7 @@ static int cert_covers_now(struct yzf *y, struct yzf_sess *s)
 			s->not_after = rev - 1;
 		s->have_validity = true;
 	}
-	int rc = yzf_now(y, &now, &tz);
+	int rc = yzf_time_now(y, &now, &tz);
 	if (!rc && s->revoked && now > s->not_after) {
 		char at[YZF_TIME_LEN + 1];
 		yzf_time_fmt(s->not_after + 1, s->tz, at);
@@ -232,7 +232,7 @@ int yzf_append(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		return rc;
 	rc = yzf_read_head(y, feed, &seq, id);
 	if (rc == YZF_OK)
-		rc = yzf_now(y, &now, &tz);
+		rc = yzf_time_now(y, &now, &tz);
 	if (rc == YZF_OK)
 		rc = yzf_mono(y, &mono);
 	if (rc == YZF_OK)

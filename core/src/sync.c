@@ -23,11 +23,16 @@ int yzf_sync_auth(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	struct yzf_buf msg = { 0 };
 	int64_t now;
 	int32_t tz;
+	struct yzf_attested att;
 	int rc = yzf_session_sk(y, feed, &sk);
 	if (!rc)
-		rc = yzf_now(y, &now, &tz);
+		rc = yzf_attested(y, &att);
 	if (rc)
 		return rc;
+	/* the city checks `at` against its clock: send the attested
+	 * estimate, not a wall clock that may have jumped */
+	now = att.now_ms;
+	tz = att.tz;
 	if (strlen(method) > 16 || strlen(path) > 512 || strchr(path, '\n'))
 		return yzf_fail(y, YZF_EINVAL, "sync: method or path too long");
 	crypto_generichash(h, sizeof h, body, len, NULL, 0);

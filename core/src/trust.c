@@ -103,22 +103,36 @@ int yzf_attested(struct yzf *y, struct yzf_attested *a)
 	sqlite3_reset(st);
 	if (!a->have)
 		return YZF_OK;
-	/* The latest of what each clock allows, never before the attested
-	 * time: a clock set back (or a monotonic clock that restarted with
-	 * a reboot) cannot make reference data look younger than the city
-	 * has said it is. */
-	int64_t by_clock = a->clock_ms - (a->local_ms - a->at_ms);
-	a->now_ms = a->at_ms;
-	if (mono >= a->mono_ms && a->at_ms + (mono - a->mono_ms) > a->now_ms) {
+	/* The attested time plus the monotonic time since, while the
+	 * monotonic clock runs on from when it came (no reboot): neither a
+	 * wall clock set back nor one set forward moves it. After a reboot
+	 * (the monotonic clock restarted below it), the wall clock corrected
+	 * by the drift seen then, but never before the attested time: a
+	 * clock set back cannot make reference data look younger than the
+	 * city has said it is. */
+	if (mono >= a->mono_ms) {
 		a->now_ms = a->at_ms + (mono - a->mono_ms);
 		a->by_mono = true;
-	}
-	if (by_clock > a->now_ms) {
-		a->now_ms = by_clock;
-		a->by_mono = false;
+	} else {
+		int64_t by_clock = a->clock_ms - (a->local_ms - a->at_ms);
+		a->now_ms = by_clock > a->at_ms ? by_clock : a->at_ms;
 	}
 	a->drift_ms = a->clock_ms - a->now_ms;
 	return YZF_OK;
+}
+
+int yzf_time_now(struct yzf *y, int64_t *ms, int32_t *tz)
+{
+	struct yzf_attested a;
+	int rc = yzf_attested(y, &a);
+	if (rc)
+		return rc;
+	if (a.have && a.by_mono) {
+		*ms = a.now_ms;
+		*tz = a.tz;
+		return YZF_OK;
+	}
+	return yzf_now(y, ms, tz);
 }
 
 int yzf_attest(struct yzf *y, int64_t at_ms, int32_t tz)

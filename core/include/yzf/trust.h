@@ -14,8 +14,13 @@
  * terminal's own requests, with the terminal's wall and monotonic clocks
  * when it arrived. It never moves back. From it the terminal estimates now
  * without trusting its wall clock: the attested time plus the monotonic
- * time elapsed since (same boot), else the wall clock corrected by the
- * drift seen then, but never earlier than the attested time itself.
+ * time elapsed since while the monotonic clock runs on (no reboot), else
+ * the wall clock corrected by the drift seen then, but never earlier than
+ * the attested time itself. A reboot whose monotonic clock has already
+ * passed the one of the attestation is taken as no reboot: the estimate
+ * then lags by the time the terminal was off, until the next sync. Signed
+ * requests carry this time, so a terminal whose clock jumped still syncs
+ * (and the city flags the records stamped with the wrong time).
  *
  * Threading: as struct yzf (one thread at a time per context).
  */
