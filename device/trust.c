@@ -22,11 +22,54 @@ static void age(int64_t ms, char out[48])
 		snprintf(out, 48, "%lld days ago", (long long)(s / 86400));
 }
 
+/* The reference data index held, its expiry on attested time, and each
+ * set against it. */
+static int refdata(struct cli *c, cJSON *o)
+{
+	struct yzf_refdata_state st;
+	struct yzf_refheld h;
+	char t[32];
+	int rc = yzf_refdata_status(c->y, &st);
+	if (rc)
+		return rc;
+	cJSON *r = o ? cJSON_AddObjectToObject(o, "refdata") : NULL;
+	if (st.have_index) {
+		cli_time(st.index.expires_ms, st.index.expires_tz, t);
+		if (r) {
+			cJSON_AddNumberToObject(r, "index", (double)st.index.version);
+			cJSON_AddStringToObject(r, "expires", t);
+			cJSON_AddBoolToObject(r, "expired", st.expired);
+			cJSON_AddBoolToObject(r, "attested", st.attested);
+		} else {
+			printf("refdata:       index version %lld, %s %s (by the "
+			       "%s)\n", (long long)st.index.version,
+			       st.expired ? "EXPIRED" : "expires", t,
+			       st.attested ? "attested time" : "unchecked clock");
+		}
+	} else if (!r) {
+		printf("refdata:       no index yet (sync)\n");
+	}
+	cJSON *sets = r ? cJSON_AddArrayToObject(r, "sets") : NULL;
+	for (size_t i = 0; yzf_refdata_held(c->y, i, &h) == 0; i++) {
+		if (sets) {
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "name", h.name);
+			cJSON_AddNumberToObject(e, "version", (double)h.version);
+			cJSON_AddBoolToObject(e, "matches", h.matches);
+			cJSON_AddItemToArray(sets, e);
+		} else {
+			printf("               %-20s version %lld%s\n", h.name,
+			       (long long)h.version,
+			       h.matches ? "" : "  (not as the index names it)");
+		}
+	}
+	return YZF_OK;
+}
+
 static int status(struct cli *c)
 {
 	struct yzf_trust_status s;
-	char t[32], a[48], root[65], name[33];
-	int64_t version, size;
+	char t[32], a[48], root[65];
 	int rc = yzf_trust_status(c->y, &s);
 	if (rc)
 		return cli_fail(c, rc, "trust status");
@@ -79,19 +122,9 @@ static int status(struct cli *c)
 		       "(yzf trust evidence)\n", (long long)s.evidence);
 	else
 		printf("evidence:      none: every checkpoint was consistent\n");
-	cJSON *sets = o ? cJSON_AddArrayToObject(o, "refdata") : NULL;
-	for (size_t i = 0; yzf_refset_list(c->y, i, name, &version, &size) == 0;
-	     i++) {
-		if (sets) {
-			cJSON *e = cJSON_CreateObject();
-			cJSON_AddStringToObject(e, "name", name);
-			cJSON_AddNumberToObject(e, "version", (double)version);
-			cJSON_AddItemToArray(sets, e);
-		} else {
-			printf("refdata:       %s version %lld\n", name,
-			       (long long)version);
-		}
-	}
+	rc = refdata(c, o);
+	if (rc)
+		return cli_fail(c, rc, "trust status");
 	if (o) {
 		char *p = cJSON_PrintUnformatted(o);
 		printf("%s\n", p ? p : "{}");

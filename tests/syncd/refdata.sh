@@ -140,6 +140,11 @@ if command -v faketime >/dev/null; then
 		a_year_back env FAKETIME_DONT_FAKE_MONOTONIC=1 "$YZF" --home "$W/t1" --json refdata
 	contains "$W/out" '"expired":true,"judged_on":"attested"' "still expired, on attested time"
 	contains "$W/out" "\"now\":\"$this_year-" "attested now is this year, not the clock's"
+	expect_exit 0 "trust status with the clock a year back" \
+		a_year_back env FAKETIME_DONT_FAKE_MONOTONIC=1 "$YZF" --home "$W/t1" trust status
+	contains "$W/out" "refdata:       index version $IX, EXPIRED" "shows the index expired"
+	contains "$W/out" "(by the attested time)" "judged on attested time"
+	contains "$W/out" "attested time: $this_year-" "and the attested time"
 	# faketime's default also moves the monotonic clock (to the faked
 	# wall time): a jump that can only make the index look older.
 	expect_exit 0 "refdata with both clocks faked" a_year_back "$YZF" --home "$W/t1" refdata
