@@ -211,7 +211,7 @@ static int log_parts(double *append, double *answer, double *check,
 		     size_t *proof_hashes)
 {
 	sqlite3 *db;
-	struct syncd_log *l;
+	struct syncd_mlog *l;
 	char msg[300];
 	static uint8_t ids[BATCH][32], p[64 * BATCH][32], c2[65][32];
 	struct yzf_buf oldline = { 0 };
@@ -226,7 +226,7 @@ static int log_parts(double *append, double *answer, double *check,
 	    sqlite3_exec(db, "CREATE TABLE log (idx INTEGER PRIMARY KEY, feed, "
 			 "seq); CREATE TABLE records (feed, seq, bytes, sig, id)",
 			 NULL, NULL, NULL) != SQLITE_OK ||
-	    syncd_log_open(db, auth_dir, &l, msg, sizeof msg)) {
+	    syncd_mlog_open(db, auth_dir, &l, msg, sizeof msg)) {
 		fprintf(stderr, "log: open: %s\n", msg);
 		return -1;
 	}
@@ -236,13 +236,13 @@ static int log_parts(double *append, double *answer, double *check,
 		memset(id + 8, 0x5a, 24);
 		if (i == LOG_LEAVES - BATCH) { /* what the terminal held */
 			double t = now_s();
-			if (syncd_log_checkpoint(l, 1764205200000LL, &oldline) ||
+			if (syncd_mlog_checkpoint(l, 1764205200000LL, &oldline) ||
 			    yzf_checkpoint_parse(oldline.p, oldline.len, pk, &old,
 						 &e))
 				goto out;
 			t0 += now_s() - t;
 		}
-		if (syncd_log_append(l, id))
+		if (syncd_mlog_append(l, id))
 			goto out;
 		if (i >= LOG_LEAVES - BATCH) {
 			uint64_t k = i - (LOG_LEAVES - BATCH);
@@ -258,7 +258,7 @@ static int log_parts(double *append, double *answer, double *check,
 	for (int r = 0; r < reps; r++) {
 		yzf_buf_reset(&out);
 		yzf_buf_putc(&out, '{');
-		if (syncd_log_answer(l, 1764205200000LL, nonce,
+		if (syncd_mlog_answer(l, 1764205200000LL, nonce,
 				     LOG_LEAVES - BATCH, seq, idx, BATCH, &out))
 			goto out;
 		yzf_buf_putc(&out, '}');
@@ -301,7 +301,7 @@ static int log_parts(double *append, double *answer, double *check,
 	rc = 0;
 out:
 	yzf_buf_free(&oldline);
-	syncd_log_close(l);
+	syncd_mlog_close(l);
 	sqlite3_close(db);
 	return rc;
 }
@@ -358,7 +358,7 @@ int main(void)
 	struct yzf_buf ck = { 0 };
 	snprintf(store, sizeof store, "%s/store.db", data_dir);
 	double r0 = now_s();
-	if (syncd_log_print(store, auth_dir, 0, now, &ck, msg, sizeof msg)) {
+	if (syncd_mlog_print(store, auth_dir, 0, now, &ck, msg, sizeof msg)) {
 		fprintf(stderr, "log: rebuild: %s\n", msg);
 		yzf_buf_free(&ck);
 		goto out;

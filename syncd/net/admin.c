@@ -69,20 +69,10 @@ static int enroll_code(const struct syncd_config *cfg, int argc, char **argv)
  * memory the caller frees with sodium_free; NULL (reported) if absent. */
 static uint8_t *city_key(const struct syncd_config *cfg, const char *who)
 {
-	char path[SYNCD_PATH_MAX + 32], buf[160];
-	snprintf(path, sizeof path, "%s/city.sk", cfg->authority_dir);
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-	if (f)
-		fclose(f);
-	uint8_t *sk = sodium_malloc(64);
-	if (!sk || n < 128 || sodium_hex2bin(sk, 64, buf, n, "\n", NULL, NULL)) {
-		fprintf(stderr, "yzf-syncd admin %s: %s: not the city key\n", who,
-			path);
-		sodium_free(sk);
-		sk = NULL;
-	}
-	sodium_memzero(buf, sizeof buf);
+	char msg[600];
+	uint8_t *sk = syncd_city_sk(cfg->authority_dir, msg, sizeof msg);
+	if (!sk)
+		fprintf(stderr, "yzf-syncd admin %s: %s\n", who, msg);
 	return sk;
 }
 
@@ -348,7 +338,7 @@ static int checkpoint(const struct syncd_config *cfg, int argc, char **argv)
 	}
 	snprintf(path, sizeof path, "%s/store.db", cfg->data_dir);
 	clock_gettime(CLOCK_REALTIME, &ts);
-	int rc = syncd_log_print(path, cfg->authority_dir, f,
+	int rc = syncd_mlog_print(path, cfg->authority_dir, f,
 				 (int64_t)ts.tv_sec * 1000 +
 					 ts.tv_nsec / 1000000,
 				 &out, msg, sizeof msg);

@@ -275,7 +275,7 @@ static int answer_log(const struct syncd_ingest *in, const struct push_job *j,
 	if (!syncd_query_u64(req->query, "from", &from))
 		from = 0;
 	if (!rc)
-		rc = syncd_log_answer(syncd_store_log(in->store), now,
+		rc = syncd_mlog_answer(syncd_store_mlog(in->store), now,
 				      auth_nonce(req->authorization, nonce)
 					      ? nonce
 					      : NULL,
@@ -428,7 +428,7 @@ int syncd_checkpoint_handle(struct syncd_store *s,
 	yzf_buf_puts(b, "{\"ok\":true,\"server_time\":");
 	put_time(b, now);
 	yzf_buf_putc(b, ',');
-	int rc = syncd_log_answer(syncd_store_log(s), now,
+	int rc = syncd_mlog_answer(syncd_store_mlog(s), now,
 				  has_nonce ? nonce : NULL, from, NULL, NULL, 0,
 				  b);
 	yzf_buf_putc(b, '}');

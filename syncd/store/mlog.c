@@ -9,6 +9,7 @@
 #include <yzf/record.h>
 
 #include "mlog.h"
+#include "store.h"
 
 #define LEVELS 65
 
@@ -17,7 +18,7 @@ struct level {
 	uint64_t n, cap;
 };
 
-struct syncd_log {
+struct syncd_mlog {
 	pthread_rwlock_t lock;
 	struct level lv[LEVELS]; /* lv[l].h[i]: MTH of leaves [i 2^l, (i+1) 2^l) */
 	uint8_t *sk;             /* the city key, sodium_malloc'd */
@@ -38,7 +39,7 @@ static int push(struct level *v, const uint8_t h[32])
 }
 
 /* Add a leaf hash; each completed pair makes its parent one level up. */
-static int add_leaf(struct syncd_log *l, const uint8_t leaf[32])
+static int add_leaf(struct syncd_mlog *l, const uint8_t leaf[32])
 {
 	uint8_t h[32];
 	memcpy(h, leaf, 32);
@@ -65,7 +66,7 @@ static uint64_t split(uint64_t n)
  * as RFC 9162 splits it. */
 static void range_root(void *ctx, uint64_t lo, uint64_t n, uint8_t out[32])
 {
-	const struct syncd_log *l = ctx;
+	const struct syncd_mlog *l = ctx;
 	if ((n & (n - 1)) == 0) {
 		int k = __builtin_ctzll(n);
 		memcpy(out, l->lv[k].h[lo >> k], 32);
@@ -78,7 +79,7 @@ static void range_root(void *ctx, uint64_t lo, uint64_t n, uint8_t out[32])
 	yzf_merkle_node(a, b, out);
 }
 
-static void root_of(const struct syncd_log *l, uint64_t n, uint8_t out[32])
+static void root_of(const struct syncd_mlog *l, uint64_t n, uint8_t out[32])
 {
 	if (n == 0)
 		crypto_hash_sha256(out, (const uint8_t *)"", 0);
@@ -86,22 +87,14 @@ static void root_of(const struct syncd_log *l, uint64_t n, uint8_t out[32])
 		range_root((void *)l, 0, n, out);
 }
 
-static int load_key(struct syncd_log *l, const char *dir, char *msg,
+static int load_key(struct syncd_mlog *l, const char *dir, char *msg,
 		    size_t cap)
 {
-	char path[4200], buf[160];
-	snprintf(path, sizeof path, "%s/city.sk", dir);
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-	if (f)
-		fclose(f);
-	l->sk = sodium_malloc(64);
-	int bad = !l->sk || n < 128 ||
-		  sodium_hex2bin(l->sk, 64, buf, n, "\n", NULL, NULL) != 0;
-	sodium_memzero(buf, sizeof buf);
-	if (bad) {
-		snprintf(msg, cap, "log: %s: not the city key (checkpoints are "
-			 "signed with it)", path);
+	char why[300];
+	l->sk = syncd_city_sk(dir, why, sizeof why);
+	if (!l->sk) {
+		snprintf(msg, cap, "log: checkpoints are signed with the city "
+			 "key: %s", why);
 		return YZF_EIO;
 	}
 	return YZF_OK;
@@ -110,7 +103,7 @@ static int load_key(struct syncd_log *l, const char *dir, char *msg,
 /* Every position in order, each with its record, each record's bytes
  * hashing to its id: anything else is a store changed behind the
  * daemon's back, and the daemon says where instead of proving it. */
-static int rebuild(struct syncd_log *l, sqlite3 *db, char *msg, size_t cap)
+static int rebuild(struct syncd_mlog *l, sqlite3 *db, char *msg, size_t cap)
 {
 	sqlite3_stmt *st;
 	uint64_t want = 0;
@@ -168,10 +161,10 @@ static int rebuild(struct syncd_log *l, sqlite3 *db, char *msg, size_t cap)
 	return rc;
 }
 
-int syncd_log_open(sqlite3 *db, const char *authority_dir,
-		   struct syncd_log **out, char *msg, size_t cap)
+int syncd_mlog_open(sqlite3 *db, const char *authority_dir,
+		   struct syncd_mlog **out, char *msg, size_t cap)
 {
-	struct syncd_log *l = calloc(1, sizeof *l);
+	struct syncd_mlog *l = calloc(1, sizeof *l);
 	*out = NULL;
 	if (!l) {
 		snprintf(msg, cap, "log: out of memory");
@@ -182,14 +175,14 @@ int syncd_log_open(sqlite3 *db, const char *authority_dir,
 	if (!rc)
 		rc = rebuild(l, db, msg, cap);
 	if (rc) {
-		syncd_log_close(l);
+		syncd_mlog_close(l);
 		return rc;
 	}
 	*out = l;
 	return YZF_OK;
 }
 
-void syncd_log_close(struct syncd_log *l)
+void syncd_mlog_close(struct syncd_mlog *l)
 {
 	if (!l)
 		return;
@@ -200,7 +193,7 @@ void syncd_log_close(struct syncd_log *l)
 	free(l);
 }
 
-int syncd_log_append(struct syncd_log *l, const uint8_t id[32])
+int syncd_mlog_append(struct syncd_mlog *l, const uint8_t id[32])
 {
 	uint8_t leaf[32];
 	yzf_merkle_leaf(id, 32, leaf);
@@ -210,7 +203,7 @@ int syncd_log_append(struct syncd_log *l, const uint8_t id[32])
 	return rc;
 }
 
-uint64_t syncd_log_size(struct syncd_log *l)
+uint64_t syncd_mlog_size(struct syncd_mlog *l)
 {
 	pthread_rwlock_rdlock(&l->lock);
 	uint64_t n = l->lv[0].n;
@@ -233,7 +226,7 @@ static void put_hashes(struct yzf_buf *out, const uint8_t (*h)[32], size_t n)
 
 /* The signed checkpoint of the first n leaves, appended as a JSON string
  * (quote) or as the bare line. */
-static int checkpoint(struct syncd_log *l, uint64_t n, int64_t now_ms,
+static int checkpoint(struct syncd_mlog *l, uint64_t n, int64_t now_ms,
 		      const uint8_t *req, bool quote, struct yzf_buf *out)
 {
 	struct yzf_checkpoint c = { .size = n, .at_ms = now_ms, .tz = 480 };
@@ -252,7 +245,7 @@ static int checkpoint(struct syncd_log *l, uint64_t n, int64_t now_ms,
 	return rc;
 }
 
-int syncd_log_checkpoint(struct syncd_log *l, int64_t now_ms,
+int syncd_mlog_checkpoint(struct syncd_mlog *l, int64_t now_ms,
 			 struct yzf_buf *out)
 {
 	pthread_rwlock_rdlock(&l->lock);
@@ -268,7 +261,7 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* The multiproof of the distinct positions among idx[0..k). */
-static int multiproof(struct syncd_log *l, uint64_t n, const uint64_t *idx,
+static int multiproof(struct syncd_mlog *l, uint64_t n, const uint64_t *idx,
 		      size_t k, struct yzf_buf *out)
 {
 	struct yzf_merkle_src src = { range_root, l };
@@ -296,7 +289,7 @@ static int multiproof(struct syncd_log *l, uint64_t n, const uint64_t *idx,
 	return rc;
 }
 
-int syncd_log_answer(struct syncd_log *l, int64_t now_ms, const uint8_t *req,
+int syncd_mlog_answer(struct syncd_mlog *l, int64_t now_ms, const uint8_t *req,
 		     uint64_t from, const int64_t *seq, const uint64_t *idx,
 		     size_t k, struct yzf_buf *out)
 {
@@ -332,12 +325,12 @@ int syncd_log_answer(struct syncd_log *l, int64_t now_ms, const uint8_t *req,
 	return rc ? rc : out->oom ? YZF_ENOMEM : YZF_OK;
 }
 
-int syncd_log_print(const char *store_path, const char *authority_dir,
+int syncd_mlog_print(const char *store_path, const char *authority_dir,
 		    uint64_t from, int64_t now_ms, struct yzf_buf *out,
 		    char *msg, size_t cap)
 {
 	sqlite3 *db = NULL;
-	struct syncd_log *l = NULL;
+	struct syncd_mlog *l = NULL;
 	int rc = YZF_OK;
 	if (sqlite3_open_v2(store_path, &db, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK) {
@@ -347,23 +340,23 @@ int syncd_log_print(const char *store_path, const char *authority_dir,
 	}
 	if (!rc) {
 		sqlite3_busy_timeout(db, 10000);
-		rc = syncd_log_open(db, authority_dir, &l, msg, cap);
+		rc = syncd_mlog_open(db, authority_dir, &l, msg, cap);
 	}
 	if (!rc && from == 0) {
-		rc = syncd_log_checkpoint(l, now_ms, out);
-	} else if (!rc && from > syncd_log_size(l)) {
+		rc = syncd_mlog_checkpoint(l, now_ms, out);
+	} else if (!rc && from > syncd_mlog_size(l)) {
 		snprintf(msg, cap, "--from %llu: the log holds %llu records",
 			 (unsigned long long)from,
-			 (unsigned long long)syncd_log_size(l));
+			 (unsigned long long)syncd_mlog_size(l));
 		rc = YZF_EINVAL;
 	} else if (!rc) {
 		yzf_buf_putc(out, '{');
-		rc = syncd_log_answer(l, now_ms, NULL, from, NULL, NULL, 0, out);
+		rc = syncd_mlog_answer(l, now_ms, NULL, from, NULL, NULL, 0, out);
 		yzf_buf_putc(out, '}');
 	}
 	if (!rc && out->oom)
 		rc = YZF_ENOMEM;
-	syncd_log_close(l);
+	syncd_mlog_close(l);
 	sqlite3_close_v2(db);
 	return rc;
 }

@@ -27,21 +27,21 @@
 #include <yzf/canon.h>
 #include <yzf/trust.h>
 
-struct syncd_log;
+struct syncd_mlog;
 
 /* Rebuild the tree from the store (db: any connection to it, used only
  * here) and load the city key from authority_dir/city.sk. YZF_ECORRUPT
  * with msg naming the position and record when the store's log does not
  * hold together (a gap, a missing record, bytes that do not hash to the
  * record's id); YZF_EIO when the key is unreadable. */
-int syncd_log_open(sqlite3 *db, const char *authority_dir,
-		   struct syncd_log **out, char *msg, size_t cap);
-void syncd_log_close(struct syncd_log *l);
+int syncd_mlog_open(sqlite3 *db, const char *authority_dir,
+		   struct syncd_mlog **out, char *msg, size_t cap);
+void syncd_mlog_close(struct syncd_mlog *l);
 
 /* Append a committed record's id (writer thread). YZF_ENOMEM on failure:
  * the tree no longer matches the store, and the caller stops. */
-int syncd_log_append(struct syncd_log *l, const uint8_t id[32]);
-uint64_t syncd_log_size(struct syncd_log *l);
+int syncd_mlog_append(struct syncd_mlog *l, const uint8_t id[32]);
+uint64_t syncd_mlog_size(struct syncd_mlog *l);
 
 /* Append to out the JSON member
  *   "log":{"checkpoint":LINE,"from":M,"consistency":[HEX...],
@@ -51,19 +51,19 @@ uint64_t syncd_log_size(struct syncd_log *l);
  * from is 0 or above the size: the terminal then sees the size and says
  * so), and, when k > 0, the multiproof of the k positions idx (any order,
  * repeats allowed) with entries pairing each seq[i] to idx[i]. */
-int syncd_log_answer(struct syncd_log *l, int64_t now_ms,
+int syncd_mlog_answer(struct syncd_mlog *l, int64_t now_ms,
 		     const uint8_t *req, uint64_t from, const int64_t *seq,
 		     const uint64_t *idx, size_t k, struct yzf_buf *out);
 
 /* The checkpoint line alone, req null (for auditors). */
-int syncd_log_checkpoint(struct syncd_log *l, int64_t now_ms,
+int syncd_mlog_checkpoint(struct syncd_mlog *l, int64_t now_ms,
 			 struct yzf_buf *out);
 
 /* For city ops and auditors (yzf-syncd admin checkpoint): rebuild the
  * log of the store at path on a read-only connection and append the
  * current checkpoint line (from 0), or the object {"log":{...}} with the
  * consistency proof from size from, as GET /v1/checkpoint answers it. */
-int syncd_log_print(const char *store_path, const char *authority_dir,
+int syncd_mlog_print(const char *store_path, const char *authority_dir,
 		    uint64_t from, int64_t now_ms, struct yzf_buf *out,
 		    char *msg, size_t cap);
 

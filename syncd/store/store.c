@@ -56,7 +56,7 @@ struct syncd_store {
 	char path[4096], authority[4096];
 	struct syncd_hooks hooks;
 	struct syncd_stats *stats;
-	struct syncd_log *log;       /* the tree; its size is what is committed */
+	struct syncd_mlog *log;       /* the tree; its size is what is committed */
 	int64_t log_next;            /* the writer's next position (uncommitted
 					rows of the open transaction count) */
 	pthread_t writer;
@@ -137,7 +137,7 @@ void syncd_store_set_roster(struct syncd_store *s, struct syncd_roster *r)
 	s->roster = r;
 }
 
-struct syncd_log *syncd_store_log(const struct syncd_store *s)
+struct syncd_mlog *syncd_store_mlog(const struct syncd_store *s)
 {
 	return s->log;
 }
@@ -244,9 +244,9 @@ int syncd_store_open(const char *path, const char *authority_dir,
 		rc = syncd_roster_load(s->db, authority_dir, &s->roster, msg,
 				       cap);
 	if (!rc)
-		rc = syncd_log_open(s->db, authority_dir, &s->log, msg, cap);
+		rc = syncd_mlog_open(s->db, authority_dir, &s->log, msg, cap);
 	if (!rc)
-		s->log_next = (int64_t)syncd_log_size(s->log);
+		s->log_next = (int64_t)syncd_mlog_size(s->log);
 	for (int i = 0; !rc && i < ST_COUNT; i++)
 		if (sqlite3_prepare_v3(s->db, sql_of[i], -1,
 				       SQLITE_PREPARE_PERSISTENT, &s->st[i],
@@ -329,7 +329,7 @@ void syncd_store_close(struct syncd_store *s)
 	if (s->db)
 		sqlite3_close_v2(s->db);
 	syncd_roster_free(s->roster);
-	syncd_log_close(s->log);
+	syncd_mlog_close(s->log);
 	pthread_cond_destroy(&s->work);
 	pthread_cond_destroy(&s->done);
 	pthread_mutex_destroy(&s->mu);
@@ -655,7 +655,7 @@ static bool grow_log(struct syncd_store *s, struct push_job *group)
 	for (struct push_job *j = group; j; j = j->next)
 		for (size_t i = 0; i < j->n; i++)
 			if (j->items[i].outcome == OUT_STORED &&
-			    syncd_log_append(s->log, j->items[i].id))
+			    syncd_mlog_append(s->log, j->items[i].id))
 				return false;
 	return true;
 }

@@ -121,7 +121,7 @@ const struct syncd_roster *syncd_store_roster(const struct syncd_store *s);
  * holds the lock that keeps request threads out of the old one. */
 void syncd_store_set_roster(struct syncd_store *s, struct syncd_roster *r);
 /* The city's log (mlog.h): every committed record is in it. */
-struct syncd_log *syncd_store_log(const struct syncd_store *s);
+struct syncd_mlog *syncd_store_mlog(const struct syncd_store *s);
 /* The store's file and authority directory (as given to open). */
 const char *syncd_store_path(const struct syncd_store *s);
 const char *syncd_store_authority(const struct syncd_store *s);
@@ -143,6 +143,12 @@ bool syncd_store_healthy(struct syncd_store *s);
 
 /* Drain, stop the writer, close the database. Accepts NULL. */
 void syncd_store_close(struct syncd_store *s);
+
+/* The city issuing key from dir/city.sk, checked to be the key of the
+ * city certificate in dir/trust.ndjson (citykey.c): sodium_malloc'd, the
+ * caller frees it with sodium_free. NULL with msg naming the file and the
+ * fault. */
+uint8_t *syncd_city_sk(const char *dir, char *msg, size_t cap);
 
 /* --- Beside the writer (side.c): each call one short transaction on its
  * own connection to the store file at path. msg (cap bytes) says what

@@ -1010,6 +1010,16 @@ static void test_open_refusals(void)
 	fclose(f);
 	write_file("issued.ndjson", buf, n - line.len, "wb");
 	yzf_buf_free(&line);
+	/* checkpoints would be signed by a key terminals do not know */
+	char skhex[129];
+	sodium_bin2hex(skhex, sizeof skhex, osk, 64);
+	write_file("city.sk", skhex, 128, "wb");
+	CHECK(syncd_app_open_with(&c, &hooks, &app, msg, sizeof msg) != 0);
+	CHECK_HAS(msg, "city.sk: not the key of the city certificate in "
+		  "trust.ndjson");
+	syncd_app_close(&app);
+	sodium_bin2hex(skhex, sizeof skhex, city_sk, 64);
+	write_file("city.sk", skhex, 128, "wb");
 
 	/* a damaged revocation stops the start too */
 	write_file("revoked.ndjson", "{\"rev\":x}\n", 10, "ab");
