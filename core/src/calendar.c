@@ -127,17 +127,17 @@ static int refuse(struct reader *r, int rc, const char *fmt, ...)
 }
 
 /* Turn a cursor failure into a refusal naming the field or entry. */
-static int cursor_ok(struct reader *r)
+static bool cursor_ok(struct reader *r)
 {
 	if (!r->c.err.why)
-		return 1;
+		return true;
 	if (r->in_days)
 		refuse(r, YZF_ENONCANON, "days[%zu]: at byte %zu: %s", r->n,
 		       r->c.err.off, r->c.err.why);
 	else
 		refuse(r, YZF_ENONCANON, "%s: at byte %zu: %s", r->field,
 		       r->c.err.off, r->c.err.why);
-	return 0;
+	return false;
 }
 
 /* Move on to the next key; a failure so far belongs to the field before. */
@@ -156,7 +156,8 @@ static bool read_date(struct reader *r, const char *what, int64_t *date)
 {
 	const uint8_t *s;
 	size_t n;
-	if (yzf_canon_str(&r->c, &s, &n) || !cursor_ok(r))
+	yzf_canon_str(&r->c, &s, &n);
+	if (!cursor_ok(r))
 		return false;
 	if (yzf_date_parse((const char *)s, n, date))
 		return true;
@@ -229,7 +230,8 @@ static bool read_off(struct reader *r, bool *off)
 {
 	const uint8_t *s;
 	size_t n;
-	if (yzf_canon_value(&r->c, &s, &n) || !cursor_ok(r))
+	yzf_canon_value(&r->c, &s, &n);
+	if (!cursor_ok(r))
 		return false;
 	if (n == 4 && memcmp(s, "true", 4) == 0)
 		*off = true;
@@ -246,18 +248,24 @@ static bool read_off(struct reader *r, bool *off)
 static bool read_name(struct reader *r, struct day *d, const char *ds)
 {
 	int rc = yzf_canon_str_copy(&r->c, d->name, sizeof d->name);
-	if (rc == YZF_ERANGE)
+	if (rc == YZF_ERANGE) {
 		refuse(r, YZF_ERANGE, "days[%zu] (%s): name is %d bytes or "
 		       "longer", r->n, ds, YZF_MAX_CALENDAR_NAME);
-	else if (rc == YZF_EINVAL)
+		return false;
+	}
+	if (rc == YZF_EINVAL) {
 		refuse(r, YZF_EINVAL, "days[%zu] (%s): name holds U+0000",
 		       r->n, ds);
-	else if (cursor_ok(r) && !d->name[0])
+		return false;
+	}
+	if (!cursor_ok(r))
+		return false;
+	if (!d->name[0]) {
 		refuse(r, YZF_EINVAL, "days[%zu] (%s): name is empty", r->n,
 		       ds);
-	else
-		return cursor_ok(r);
-	return false;
+		return false;
+	}
+	return true;
 }
 
 /* The rules that make the list the one spelling of a calendar: sorted,

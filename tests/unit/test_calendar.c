@@ -362,6 +362,8 @@ static const struct bad_doc bad_docs[] = {
 	  "days[0] (2027-01-01): after last_notice" },
 	{ HEAD D("2026-01-01", "1", "元旦") "]}", YZF_EINVAL,
 	  "days[0]: off is not true or false" },
+	{ HEAD D("2026-01-01", "true", "\\u0000") "]}", YZF_EINVAL,
+	  "days[0] (2026-01-01): name holds U+0000" },
 	{ HEAD D("2026-01-01", "true", "") "]}", YZF_EINVAL,
 	  "days[0] (2026-01-01): name is empty" },
 	{ HEAD D("2026-01-01", "true", "0123456789012345678901234567890123"
@@ -372,6 +374,11 @@ static const struct bad_doc bad_docs[] = {
 	{ HEAD D("2026-01-01", "true", "a") ", " D("2026-01-03", "true", "b")
 	  "]}", YZF_ENONCANON, "days[1]: at byte " },
 	{ "{\"v\":2,\"version\":7}", YZF_ENONCANON, "v: at byte 5: " },
+	{ "{\"v\":1,\"version\":1,\"jurisdiction\":\"CN\","
+	  "\"jurisdiction\":\"CN\"}", YZF_ENONCANON,
+	  "last_notice: at byte 39: unexpected key" },
+	{ HEAD "{\"date\":\"2026-01-01\",\"name\":\"x\",\"off\":true}]}",
+	  YZF_ENONCANON, "days[0]: at byte 98: unexpected key" },
 	{ "{\"v\":1,\"version\":0}", YZF_ENONCANON, "version: at byte 17: " },
 	{ "{\"v\":1,\"version\":1,\"jurisdiction\":\"cn-44\"}", YZF_EINVAL,
 	  "jurisdiction is not [A-Z]{2}" },
