@@ -93,9 +93,10 @@ struct yzf_calendar_info {
  * date a real date; days sorted by date with each date once and none
  * after last_notice; a weekday that is not off is no deviation and is
  * refused; each name non-empty, shorter than YZF_MAX_CALENDAR_NAME bytes.
- * Returns YZF_OK; YZF_ENONCANON (bytes that are not canonical, or keys
- * not in that order), YZF_EINVAL (a rule above), YZF_ERANGE (a name too
- * long) or YZF_ENOMEM, with *out NULL. msg (may be NULL) receives a
+ * Returns YZF_OK; YZF_ENONCANON (bytes that are not canonical, keys not
+ * in that order, v or version out of range), YZF_EINVAL (another rule
+ * above, or doc or out NULL), YZF_ERANGE (a name too long) or
+ * YZF_ENOMEM, with *out NULL (unless out is NULL). msg (may be NULL) receives a
  * message naming the entry and the rule, e.g.
  * "days[3] (2026-01-02): not after days[2] (2026-01-03): not sorted". */
 YZF_API int yzf_calendar_create(const uint8_t *doc, size_t len,
