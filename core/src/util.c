@@ -39,7 +39,7 @@ bool yzf_unhex(const char *s, size_t slen, uint8_t *out, size_t n)
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
  * days_from_civil), valid far beyond any time a record can carry. */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+int64_t yzf_days_from_civil(int64_t y, int64_t m, int64_t d)
 {
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -49,7 +49,7 @@ static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
+void yzf_civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
 {
 	z += 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -62,7 +62,7 @@ static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
-static int64_t floordiv(int64_t a, int64_t b)
+int64_t yzf_floordiv(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
@@ -88,10 +88,10 @@ bool yzf_time_ok(int64_t ms, int32_t tz_min)
 void yzf_time_fmt(int64_t ms, int32_t tz_min, char *out)
 {
 	int64_t local = ms + (int64_t)tz_min * 60000;
-	int64_t days = floordiv(local, 86400000);
+	int64_t days = yzf_floordiv(local, 86400000);
 	int64_t rem = local - days * 86400000;
 	int64_t y, mo, d;
-	civil_from_days(days, &y, &mo, &d);
+	yzf_civil_from_days(days, &y, &mo, &d);
 	int32_t off = tz_min < 0 ? -tz_min : tz_min;
 	char *p = out;
 	p = put_digits(p, y < 0 ? 0 : y % 10000, 4);
@@ -154,7 +154,7 @@ bool yzf_time_parse(const char *s, size_t n, int64_t *ms, int32_t *tz_min)
 			return false; /* UTC is written +00:00, one spelling */
 		tz = -tz;
 	}
-	int64_t days = days_from_civil(y, mo, d);
+	int64_t days = yzf_days_from_civil(y, mo, d);
 	*ms = ((days * 24 + h) * 60 + mi) * 60000LL + se * 1000LL + frac -
 	      (int64_t)tz * 60000;
 	if (*ms < 0)

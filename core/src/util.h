@@ -11,6 +11,12 @@ void yzf_hex(const uint8_t *in, size_t n, char *out);
 /* Parse exactly 2n lowercase hex digits; false on anything else. */
 bool yzf_unhex(const char *s, size_t slen, uint8_t *out, size_t n);
 
+/* Proleptic Gregorian dates as days since 1970-01-01, both ways, and
+ * division rounding towards minus infinity (times before a day's start). */
+int64_t yzf_days_from_civil(int64_t y, int64_t m, int64_t d);
+void yzf_civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d);
+int64_t yzf_floordiv(int64_t a, int64_t b);
+
 #include "yzf/canon.h"
 #include "yzf/time.h"
 

@@ -17,6 +17,12 @@
 #ifndef YZF_MAX_REFSETS
 #define YZF_MAX_REFSETS 64 /* reference data sets one index names */
 #endif
+#ifndef YZF_MAX_CALENDAR_NAME
+#define YZF_MAX_CALENDAR_NAME 64 /* bytes of a calendar day's name, NUL incl. */
+#endif
+#ifndef YZF_MAX_CALENDAR_SPAN
+#define YZF_MAX_CALENDAR_SPAN 36600 /* days one calendar count may walk */
+#endif
 #ifndef YZF_DEFAULT_MAX_PIN_FAILURES
 #define YZF_DEFAULT_MAX_PIN_FAILURES 5
 #endif

@@ -9,7 +9,8 @@
  * Modules: error.h (result codes), port.h (platform), canon.h (canonical
  * JSON), record.h (envelope), cert.h (certificates), keys.h (terminal
  * init, enrollment, PIN, sessions, wipe), store.h (append and read feeds),
- * verify.h (prove feeds whole), exchange.h (export/import).
+ * verify.h (prove feeds whole), exchange.h (export/import), calendar.h
+ * (working days and deadlines).
  */
 #ifndef YZF_YZF_H
 #define YZF_YZF_H
@@ -57,5 +58,6 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "refset.h"
 #include "merkle.h"
 #include "trust.h"
+#include "calendar.h"
 
 #endif
