@@ -44,6 +44,7 @@ static const char *const kind_names[] = {
 /* The article texts the guards cite, once each. */
 #define ART_PLATFORM13 "《广东省一体化行政执法平台管理办法》第十三条"
 #define ART_PLATFORM33 "《广东省一体化行政执法平台管理办法》第三十三条"
+#define ART_PEN4 "行政处罚法第四条"
 #define ART_PEN34 "行政处罚法第三十四条"
 #define ART_PEN42 "行政处罚法第四十二条"
 #define ART_PEN44 "行政处罚法第四十四条、第六十二条"
@@ -511,6 +512,24 @@ static bool outside_tier(const struct yzf_case *st, const struct body *b,
 	return !t || b->amount < t->min_fen || b->amount > t->max_fen;
 }
 
+/* Above the statutory maximum no tier or reason helps; below the minimum
+ * is 减轻处罚 (行政处罚法第三十二条), left to the tier check. */
+static int guard_statutory(const struct yzf_case *st, const struct body *b,
+			   const struct yzf_case_ctx *ctx, char *msg,
+			   size_t cap)
+{
+	struct yzf_case_matter m;
+
+	memset(&m, 0, sizeof m);
+	if (strcmp(b->penalty, "fine") != 0 ||
+	    ctx->matter(ctx->ctx, st->matter, &m) != YZF_OK ||
+	    b->amount <= m.fine_max_fen)
+		return YZF_OK;
+	msgf(msg, cap, "refused: the fine exceeds the statutory maximum of "
+	     "matter %s (" ART_PEN4 ")", st->matter);
+	return YZF_ESTATE;
+}
+
 static int guard_hearing(const struct yzf_case *st, int64_t now, char *msg,
 			 size_t cap)
 {
@@ -562,7 +581,8 @@ static int guard_decide(const struct yzf_case *st, const struct body *b,
 		msgf(msg, cap, "refused: the case is already decided");
 		return YZF_ESTATE;
 	}
-	if (guard_simple_limit(st, b->amount, msg, cap))
+	if (guard_simple_limit(st, b->amount, msg, cap) ||
+	    guard_statutory(st, b, ctx, msg, cap))
 		return YZF_ESTATE;
 	if (st->kind == YZF_CASE_PENALTY_ORDINARY &&
 	    guard_decide_ordinary(st, r, now, msg, cap))
@@ -579,7 +599,8 @@ static int guard_decide(const struct yzf_case *st, const struct body *b,
 static void guard_serve(const struct yzf_case *st, const struct body *b,
 			char *msg, size_t cap)
 {
-	if (st->serve_by_ms && b->date_day > bj_day(st->serve_by_ms - 1))
+	if (st->serve_by_ms && st->serve_by_ms != INT64_MAX &&
+	    b->date_day > bj_day(st->serve_by_ms - 1))
 		msgf(msg, cap, "late: the decision is served after 7 working "
 		     "days (" ART_PEN61 ")");
 }
@@ -1051,6 +1072,8 @@ int yzf_case_fold(const struct yzf_case_rec *recs, size_t n,
 
 	if (!out || (n && !recs) || !ctx_ok(ctx))
 		return YZF_EINVAL;
+	if (n > SIZE_MAX / sizeof *v)
+		return YZF_ENOMEM;
 	memset(out, 0, sizeof *out);
 	v = malloc((n ? n : 1) * sizeof *v);
 	bodies = malloc(YZF_CASE_STEPS_MAX * sizeof *bodies);

@@ -769,6 +769,10 @@ static void test_guard_tier(void)
 	step(&s, A, mon(3), "case.hearing_request", "{\"choice\":\"waive\"}");
 	refused(propose(&s, H, mon(4), "case.decide", outside, msg), msg,
 		"行政处罚法第三十四条");
+	refused(propose(&s, H, mon(4), "case.decide",
+			"{\"penalty\":\"fine\",\"amount_fen\":5000001,"
+			"\"tier\":\"heavier\",\"reason\":\"x\"}", msg),
+		msg, "行政处罚法第四条");
 	step(&s, H, mon(4), "case.decide", reasoned);
 	fold(&s, mon(4), &st);
 	CHECK(st.flags & YZF_CASE_F_DISPROPORTION);
@@ -810,6 +814,71 @@ static void test_conflict(void)
 	CHECK(d1.len == d2.len && !memcmp(d1.p, d2.p, d1.len));
 	yzf_buf_free(&d1);
 	yzf_buf_free(&d2);
+}
+
+static int no_calendar(void *c, int64_t anchor, int n, int64_t *due)
+{
+	(void)c;
+	(void)anchor;
+	(void)n;
+	*due = 0;
+	return YZF_ENOTFOUND;
+}
+
+/* Without a calendar a working-day window never ends early: the decision
+ * waits, and an unknown service deadline is never called late. */
+static void test_calendar_unknown(void)
+{
+	static struct script s;
+	static struct yzf_case st;
+	struct yzf_case_ctx ctx = CTX;
+	struct yzf_case_rec r;
+	char msg[256];
+	size_t d;
+
+	ctx.add_working_days = no_calendar;
+	open_case(&s, "PENALTY_ORDINARY", "legal_person", mon(0));
+	add(&s, H, mon(1), "case.file", "{\"major\":false}");
+	add(&s, A, mon(2), "case.notify", NOTIFY_BIG);
+	CHECK_EQ_INT(yzf_case_fold(s.r, s.n, &ctx, mon(80), &st), YZF_OK);
+	r = make(&s, H, mon(80), "case.decide", DECIDE_BIG);
+	refused(yzf_case_check_step(&st, &r, &ctx, mon(80), msg, sizeof msg),
+		msg, "行政处罚法第六十四条");
+	add(&s, A, mon(3), "case.hearing_request", "{\"choice\":\"waive\"}");
+	d = add(&s, H, mon(4), "case.decide", DECIDE_BIG);
+	cosign(&s, B, mon(4) + 1, d);
+	add(&s, A, mon(80), "case.serve",
+	    "{\"method\":\"post\",\"date\":\"2027-02-11\"}");
+	CHECK_EQ_INT(yzf_case_fold(s.r, s.n, &ctx, mon(90), &st), YZF_OK);
+	CHECK_EQ_INT(st.flags, 0);
+	CHECK(st.served_ms == mon(80));
+}
+
+/* Bodies that are not valid steps are skipped and flagged; records of
+ * other types are no part of the case. */
+static void test_bad_records(void)
+{
+	static struct script s;
+	static struct yzf_case st;
+	struct yzf_case_rec r;
+	char msg[256];
+
+	open_case(&s, "INSPECTION", "person", mon(0));
+	s.r[s.n] = make(&s, A, mon(0) + 1, "case.close", "{\"result\":7}");
+	s.seq[A]++;
+	s.n++;
+	s.r[s.n] = make(&s, A, mon(0) + 2, "case.close", "not json");
+	s.seq[A]++;
+	s.n++;
+	add(&s, A, mon(0) + 3, "note", "{\"text\":\"x\"}");
+	fold(&s, mon(1), &st);
+	CHECK_EQ_INT(st.nsteps, 1);
+	CHECK_EQ_INT(st.flags, YZF_CASE_F_BAD_RECORD);
+	r = make(&s, A, mon(1), "case.close", "{}");
+	CHECK_EQ_INT(yzf_case_check_step(&st, &r, &CTX, mon(1), msg,
+					 sizeof msg), YZF_EINVAL);
+	CHECK_HAS(msg, "case.close");
+	CHECK_EQ_INT(yzf_case_fold(NULL, 1, &CTX, 0, &st), YZF_EINVAL);
 }
 
 /* ---- order independence ---- */
@@ -935,6 +1004,8 @@ int main(void)
 	test_guard_catalogue();
 	test_guard_tier();
 	test_conflict();
+	test_calendar_unknown();
+	test_bad_records();
 	test_property_order();
 	yzf_schemas_destroy(schemas);
 	return check_done();

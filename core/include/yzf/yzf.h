@@ -9,7 +9,8 @@
  * Modules: error.h (result codes), port.h (platform), canon.h (canonical
  * JSON), record.h (envelope), cert.h (certificates), keys.h (terminal
  * init, enrollment, PIN, sessions, wipe), store.h (append and read feeds),
- * verify.h (prove feeds whole), exchange.h (export/import).
+ * verify.h (prove feeds whole), exchange.h (export/import), case.h (a
+ * case as the fold of its records, and the legal guards of each step).
  */
 #ifndef YZF_YZF_H
 #define YZF_YZF_H
