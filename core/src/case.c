@@ -347,7 +347,6 @@ static const char *order_ordinary(const struct yzf_case *st, int step)
 		return st->filed_ms ? "the case is already filed" : NULL;
 	case YZF_STEP_NOTIFY:
 	case YZF_STEP_REVIEW:
-		return st->ndecisions ? "the case is already decided" : NULL;
 	case YZF_STEP_EXTEND:
 		return st->ndecisions ? "the case is already decided" : NULL;
 	case YZF_STEP_HEARING_REQUEST:
@@ -975,6 +974,24 @@ static void link_cosigns(struct yzf_case *st, const struct body *bodies)
 
 /* ---- the fold ---- */
 
+/* Copies of one record (same id) should be identical; if a caller hands in
+ * copies that differ (roles read from two certificates, say), the one kept
+ * must still not depend on the input order, so the order is total. */
+static int same_id_cmp(const struct yzf_case_rec *x,
+		       const struct yzf_case_rec *y)
+{
+	size_t n = x->body_len < y->body_len ? x->body_len : y->body_len;
+	int c;
+
+	if (x->roles != y->roles)
+		return x->roles < y->roles ? -1 : 1;
+	if ((c = strcmp(x->type ? x->type : "", y->type ? y->type : "")))
+		return c;
+	if (n && (c = memcmp(x->body, y->body, n)) != 0)
+		return c;
+	return (x->body_len > y->body_len) - (x->body_len < y->body_len);
+}
+
 static int rec_cmp(const void *a, const void *b)
 {
 	const struct yzf_case_rec *x = *(const struct yzf_case_rec *const *)a;
@@ -987,7 +1004,9 @@ static int rec_cmp(const void *a, const void *b)
 		return c;
 	if (x->seq != y->seq)
 		return x->seq < y->seq ? -1 : 1;
-	return memcmp(x->id, y->id, YZF_ID_LEN);
+	if ((c = memcmp(x->id, y->id, YZF_ID_LEN)) != 0)
+		return c;
+	return same_id_cmp(x, y);
 }
 
 static void mark_irregular(struct yzf_case *st, struct yzf_case_taken *t,

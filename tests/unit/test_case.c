@@ -956,6 +956,21 @@ static void test_property_order(void)
 		full += got.len == ref.len && !memcmp(got.p, ref.p, ref.len);
 	}
 	CHECK_EQ_INT(full, 200);
+	/* A copy that claims other roles: whichever comes first, the same
+	 * copy is kept. */
+	memcpy(v, s.r, s.n * sizeof *v);
+	v[s.n] = s.r[5];
+	v[s.n].roles |= YZF_ROLE_REVIEWER;
+	CHECK_EQ_INT(yzf_case_fold(v, s.n + 1, &CTX, mon(40), &st), YZF_OK);
+	yzf_buf_reset(&ref);
+	yzf_case_dump(&st, &ref);
+	v[s.n] = s.r[5];
+	v[5] = s.r[5];
+	v[5].roles |= YZF_ROLE_REVIEWER;
+	CHECK_EQ_INT(yzf_case_fold(v, s.n + 1, &CTX, mon(40), &st), YZF_OK);
+	yzf_buf_reset(&got);
+	yzf_case_dump(&st, &got);
+	CHECK(got.len == ref.len && !memcmp(got.p, ref.p, ref.len));
 	yzf_buf_free(&ref);
 	yzf_buf_free(&got);
 }
