@@ -10,7 +10,8 @@
  * JSON), record.h (envelope), cert.h (certificates), keys.h (terminal
  * init, enrollment, PIN, sessions, wipe), store.h (append and read feeds),
  * verify.h (prove feeds whole), exchange.h (export/import), calendar.h
- * (working days and deadlines).
+ * (working days and deadlines), case.h (a case as the fold of its
+ * records, and the legal guards of each step).
  */
 #ifndef YZF_YZF_H
 #define YZF_YZF_H
@@ -59,5 +60,6 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "merkle.h"
 #include "trust.h"
 #include "calendar.h"
+#include "case.h"
 
 #endif
