@@ -57,5 +57,6 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "refset.h"
 #include "merkle.h"
 #include "trust.h"
+#include "catalog.h"
 
 #endif
