@@ -75,7 +75,8 @@ static cJSON *laws_json(const struct yzf_law *const *w, size_t n)
 		cJSON_AddStringToObject(e, "name", w[i]->name);
 		cJSON_AddStringToObject(e, "article", w[i]->article);
 		cJSON_AddStringToObject(e, "text", w[i]->text);
-		cJSON_AddStringToObject(e, "effective_from", w[i]->effective_from);
+		cJSON_AddStringToObject(e, "effective_from",
+					w[i]->effective_from);
 		add_str(e, "effective_to", w[i]->effective_to);
 		cJSON_AddItemToArray(a, e);
 	}

@@ -202,13 +202,15 @@ static int schema_fail(struct load *l, const struct yzf_buf *b,
 	cJSON *j = NULL;
 	if (!strncmp(rest, ".entries[", 9)) {
 		i = strtoul(rest + 9, &end, 10);
-		j = cJSON_ParseWithLengthOpts((const char *)b->p, b->len, NULL, 0);
+		j = cJSON_ParseWithLengthOpts((const char *)b->p, b->len,
+					      NULL, 0);
 		name = entry_name(cJSON_GetArrayItem(
 			cJSON_GetObjectItemCaseSensitive(j, "entries"), (int)i));
 	}
 	int rc;
 	if (end && *end == ']')
-		rc = yzf_fail(l->y, YZF_EINVAL, "%s: entry %s (entries[%lu])%s%s",
+		rc = yzf_fail(l->y, YZF_EINVAL,
+			      "%s: entry %s (entries[%lu])%s%s",
 			      l->set, name ? name : "?", i,
 			      end[1] == '.' ? ": " : "",
 			      end[1] == '.' ? end + 2 : end + 1);
@@ -617,8 +619,8 @@ static bool contains(const char *hay, const char *needle, size_t n)
 {
 	for (; hay && *hay; hay++) {
 		size_t k = 0;
-		while (k < n && hay[k] &&
-		       fold((unsigned char)hay[k]) == fold((unsigned char)needle[k]))
+		while (k < n && hay[k] && fold((unsigned char)hay[k]) ==
+					  fold((unsigned char)needle[k]))
 			k++;
 		if (k == n)
 			return true;

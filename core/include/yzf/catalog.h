@@ -99,7 +99,7 @@ struct yzf_matter {
 	const char *name;
 	const char *kind;           /* 处罚, 检查 or 强制 */
 	const char *sector;
-	const char *party;          /* 不限, 个人 or 单位: whom the range binds */
+	const char *party;          /* 不限/个人/单位: whom the range binds */
 	size_t nagency_kinds;
 	const char *agency_kinds[YZF_CATALOG_MAX_AGENCY_KINDS];
 	size_t nviolated;           /* 违法依据 */
@@ -123,9 +123,10 @@ struct yzf_docfield {
 
 /* A document type (set doctypes). */
 struct yzf_doctype {
-	const char *code;           /* ZLGZ; also the doc-type of number leases */
+	const char *code;           /* ZLGZ; also the number leases' doc-type */
 	const char *name;
-	const char *stage;          /* 立案, 调查取证, 行政强制, 处罚决定, 执行, 结案 */
+	const char *stage;          /* 立案, 调查取证, 行政强制, 处罚决定,
+				       执行 or 结案 */
 	const char *sector;         /* NULL: every sector */
 	bool numbered;              /* needs a 文号 */
 	bool sealed;                /* needs the agency seal */
