@@ -276,6 +276,11 @@ static void fill_laws(struct load *l)
 		w->text = str(l, e, "text", false);
 		w->effective_from = str(l, e, "effective_from", false);
 		w->effective_to = str(l, e, "effective_to", true);
+		if (w->effective_from && w->effective_to &&
+		    strcmp(w->effective_to, w->effective_from) < 0)
+			bad(l, YZF_EINVAL, "effective_to", "%s is before "
+			    "effective_from %s", w->effective_to,
+			    w->effective_from);
 	}
 }
 

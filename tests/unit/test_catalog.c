@@ -435,6 +435,10 @@ static void test_refusals(void)
 		{ LAWS, "\"id\": \"spaq-35\"", "\"id\": \"spaq-34\"", YZF_EINVAL,
 		  "laws: entry spaq-34 (entries[1]): id: spaq-34 twice" },
 		{ LAWS, "{\"set\"", "{{\"set\"", YZF_EINVAL, "laws: not JSON" },
+		{ LAWS, "\"2019-04-23\", \"effective_to\": \"2025-10-14\"",
+		  "\"2019-04-23\", \"effective_to\": \"2019-04-22\"", YZF_EINVAL,
+		  "laws: entry fbzd-8 (entries[37]): effective_to: 2019-04-22 is "
+		  "before effective_from 2019-04-23" },
 		{ LAWS, "\"set\": \"laws\"", "\"set\": \"matters\"", YZF_EINVAL,
 		  "laws: set: must be" },
 		{ DOCTYPES, "\"numbered\": true", "\"numbered\": 1", YZF_EINVAL,
