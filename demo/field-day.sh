@@ -72,7 +72,7 @@ say "On site: 天河路385号, a food shop. Two officers, credentials shown."
 CASE=C-20261127-TH-0007
 run "$YZF" --home "$T" append inspection.start --officer 44010020230001 --case $CASE \
 	--loc 23.1375120,113.3310240,450 <<JSON
-{"kind":"routine","matter":"SCJG-SP-0101","place":"广州市天河区天河路385号首层",
+{"kind":"routine","matter":"SC-FOOD-008","place":"广州市天河区天河路385号首层",
  "party":{"kind":"legal_person","name":"广州市天河区禾丰食品店有限公司",
           "uscc":"91440106MA5ANQ3R3W","present":"店长 陈某"},
  "credentials_shown":true,"co_officer":"$B"}
@@ -102,18 +102,21 @@ run "$YZF" --home "$T" verify
 say "Terminal status"
 run "$YZF" --home "$T" status
 
-say "City ops publish the matters catalogue: a signed set and a signed index naming it"
-cat >"$W/matters.json" <<'JSON'
-{"matters":[{"code":"SCJG-SP-0101","name":"食品经营许可检查"},
- {"code":"SCJG-SP-0102","name":"食品标签和保质期检查"}]}
-JSON
-run "$SYNCD" --config "$W/syncd.ini" admin publish --name matters --file "$W/matters.json"
+say "City ops publish the matters catalogue (data/refdata): each set signed, each publication a signed index naming them all"
+for set in laws matters benchmarks doctypes agencies; do
+	(cd "$here" && run "$SYNCD" --config "$W/syncd.ini" admin publish \
+		--name $set --file data/refdata/$set.json)
+done
 
 say "Both officers' feeds go to the city; the terminal trusts only the city's CA"
 run "$YZF" --home "$T" sync
 say "Reference data held: the city's index, its expiry (judged on attested time), each set"
 run "$YZF" --home "$T" refdata
 run "$YZF" --home "$T" sync --status
+say "Back at the shop's shelf: which matter, on what legal basis, and where a fine would fall"
+run "$YZF" --home "$T" catalog search 保质期
+run "$YZF" --home "$T" catalog show SC-FOOD-003
+run "$YZF" --home "$T" catalog tier SC-FOOD-003 60000
 echo "city store: $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM records') records from $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM feeds WHERE head_seq > 0') feeds"
 say "The city signed what it holds: a Merkle log checkpoint, checked by the terminal"
 run "$YZF" --home "$T" trust status

@@ -60,4 +60,5 @@ int cmd_enroll_online(struct cli *c);
 int cmd_blob(struct cli *c);
 int cmd_lease(struct cli *c);
 int cmd_trust(struct cli *c);
+int cmd_catalog(struct cli *c);
 #endif

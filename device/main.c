@@ -46,6 +46,8 @@ static const char usage[] =
 "  trust evidence                   inconsistencies of the city's log kept\n"
 "  trust consistency --trust FILE OLD NEW   check offline that checkpoint\n"
 "                                   answer NEW extends checkpoint line OLD\n"
+"  catalog search TEXT | show CODE | tier CODE YUAN\n"
+"                                   matters held: legal basis, benchmark tiers\n"
 "\n"
 "City authority (keys in --dir):\n"
 "  authority init --dir D --root-name N --city-name N --region CODE [--years N]\n"
@@ -826,7 +828,7 @@ int main(int argc, char **argv)
 		{ "types", cmd_types }, { "authority", cmd_authority },
 		{ "sync", cmd_sync }, { "blob", cmd_blob },
 		{ "lease", cmd_lease }, { "refdata", cmd_refdata },
-		{ "trust", cmd_trust },
+		{ "trust", cmd_trust }, { "catalog", cmd_catalog },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

@@ -11,6 +11,9 @@ struct yzf_embedded {
 
 /* JSON Schemas of record bodies, sorted by name; ends with a NULL name. */
 extern const struct yzf_embedded yzf_record_schemas[];
+/* JSON Schemas of reference data sets (schemas/refdata/), sorted by name;
+ * ends with a NULL name. */
+extern const struct yzf_embedded yzf_refdata_schemas[];
 /* Device store migrations, in order; ends with a NULL name. */
 extern const struct yzf_embedded yzf_device_migrations[];
 

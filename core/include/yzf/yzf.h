@@ -61,5 +61,6 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "trust.h"
 #include "calendar.h"
 #include "case.h"
+#include "catalog.h"
 
 #endif
