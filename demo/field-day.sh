@@ -51,9 +51,9 @@ echo "yzf-syncd listening on 127.0.0.1:$PORT"
 say "City ops make one-time enrollment codes for two officers"
 code() { "$SYNCD" --config "$W/syncd.ini" admin enroll-code --name "$1" \
 	--officer-no "$2" --agency 广州市天河区市场监督管理局 \
-	--uscc 11440106MB2C492807 2>/dev/null; }
+	--uscc 11440106MB2C492807 "${@:3}" 2>/dev/null; }
 CODE_A=$(code 张明 44010020230001)
-CODE_B=$(code 李华 44010020230002)
+CODE_B=$(code 李华 44010020230002 --roles officer,head)
 echo "张明 (44010020230001): $CODE_A"
 echo "李华 (44010020230002): $CODE_B"
 
@@ -107,6 +107,8 @@ for set in laws matters benchmarks doctypes agencies; do
 	(cd "$here" && run "$SYNCD" --config "$W/syncd.ini" admin publish \
 		--name $set --file data/refdata/$set.json)
 done
+(cd "$here" && run "$SYNCD" --config "$W/syncd.ini" admin publish \
+	--name calendar --file data/calendar/calendar-cn.json)
 
 say "Both officers' feeds go to the city; the terminal trusts only the city's CA"
 run "$YZF" --home "$T" sync
@@ -118,6 +120,34 @@ run "$YZF" --home "$T" catalog search 保质期
 run "$YZF" --home "$T" catalog show SC-FOOD-003
 run "$YZF" --home "$T" catalog tier SC-FOOD-003 60000
 echo "city store: $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM records') records from $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM feeds WHERE head_seq > 0') feeds"
+say "The expired biscuits: a general-procedure penalty case on matter SC-FOOD-003 (李华 also heads the team)"
+printf '$ yzf --home terminal case new --officer 44010020230001 <<JSON (case.open)\n'
+PEN=$("$YZF" --home "$T" case new --officer 44010020230001 <<JSON | sed -n 's/^case.open seq [0-9]* case //p'
+{"kind":"PENALTY_ORDINARY","matter":"SC-FOOD-003",
+ "party":{"kind":"legal_person","name":"广州市天河区禾丰食品店有限公司","id":"91440106MA5ANQ3R3W"}}
+JSON
+)
+echo "opened case $PEN"
+echo '{"major":false,"summary":"经营超过保质期的饼干 12 包"}' | run "$YZF" --home "$T" case step case.file --case "$PEN" --officer 44010020230002
+echo '{"penalty":"fine","amount_fen":6000000,"rights":["statement","defence","hearing"]}' |
+	run "$YZF" --home "$T" case step case.notify --case "$PEN" --officer 44010020230001
+say "A decision the same day is refused: the party has 5 working days to ask for a hearing"
+echo '{"penalty":"fine","amount_fen":6000000,"tier":"lighter"}' |
+	run "$YZF" --home "$T" case step case.decide --case "$PEN" --officer 44010020230002 || true
+say "The party waives the hearing in writing; the decision (从轻 tier of the benchmark), co-signed by a second officer"
+echo '{"choice":"waive"}' | run "$YZF" --home "$T" case step case.hearing_request --case "$PEN" --officer 44010020230001
+printf '$ yzf --home terminal case step case.decide --case %s --officer 44010020230002\n' "$PEN"
+DSEQ=$(echo '{"penalty":"fine","amount_fen":6000000,"tier":"lighter"}' |
+	"$YZF" --home "$T" case step case.decide --case "$PEN" --officer 44010020230002 | sed -n 's/^case.decide seq \([0-9]*\).*/\1/p')
+echo "case.decide seq $DSEQ"
+echo "{\"feed\":\"$B\",\"seq\":$DSEQ}" | run "$YZF" --home "$T" case step case.cosign --case "$PEN" --officer 44010020230001
+echo "{\"method\":\"on_site\",\"date\":\"$(TZ=Asia/Shanghai date +%F)\"}" |
+	run "$YZF" --home "$T" case step case.serve --case "$PEN" --officer 44010020230001
+echo '{"amount_fen":6000000,"method":"bank"}' | run "$YZF" --home "$T" case step case.pay --case "$PEN" --officer 44010020230001
+echo '{"result":"executed"}' | run "$YZF" --home "$T" case step case.close --case "$PEN" --officer 44010020230002
+run "$YZF" --home "$T" case show "$PEN"
+run "$YZF" --home "$T" case deadlines
+"$YZF" --home "$T" sync >/dev/null
 say "The city signed what it holds: a Merkle log checkpoint, checked by the terminal"
 run "$YZF" --home "$T" trust status
 "$SYNCD" --config "$W/syncd.ini" admin checkpoint >"$W/audit-old.ckpt"

@@ -61,4 +61,5 @@ int cmd_blob(struct cli *c);
 int cmd_lease(struct cli *c);
 int cmd_trust(struct cli *c);
 int cmd_catalog(struct cli *c);
+int cmd_case(struct cli *c);
 #endif

@@ -48,6 +48,11 @@ static const char usage[] =
 "                                   answer NEW extends checkpoint line OLD\n"
 "  catalog search TEXT | show CODE | tier CODE YUAN\n"
 "                                   matters held: legal basis, benchmark tiers\n"
+"  case new [--case ID] [--officer NO]   open a case: case.open JSON on stdin\n"
+"  case step case.TYPE --case ID    the next step (JSON on stdin), only if the\n"
+"                                   law allows it now (refusals cite the article)\n"
+"  case show ID | list | deadlines [--overdue]   the fold of a case's records,\n"
+"                                   its flags and deadlines [--hearing-yuan N]\n"
 "\n"
 "City authority (keys in --dir):\n"
 "  authority init --dir D --root-name N --city-name N --region CODE [--years N]\n"
@@ -829,6 +834,7 @@ int main(int argc, char **argv)
 		{ "sync", cmd_sync }, { "blob", cmd_blob },
 		{ "lease", cmd_lease }, { "refdata", cmd_refdata },
 		{ "trust", cmd_trust }, { "catalog", cmd_catalog },
+		{ "case", cmd_case },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

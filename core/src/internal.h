@@ -113,6 +113,11 @@ int yzf_open_record(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
  * clock battery nor a clock set back moves them. */
 int yzf_time_now(struct yzf *y, int64_t *ms, int32_t *tz);
 
+/* The content of the reference set `name` the terminal holds, appended
+ * to out, and its version. YZF_ENOTFOUND when none is held. */
+int yzf_refdata_read(struct yzf *y, const char *name, struct yzf_buf *out,
+		     int64_t *version);
+
 /* Keep a server-signed time that answered this terminal's own request as
  * the attested time, with the clocks now (yzf/trust.h); an older one than
  * held changes nothing. */

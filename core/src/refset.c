@@ -666,3 +666,23 @@ int yzf_refdata_held(struct yzf *y, size_t i, struct yzf_refheld *h)
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int yzf_refdata_read(struct yzf *y, const char *name, struct yzf_buf *out,
+		     int64_t *version)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(y->db, "SELECT version, content FROM refdata "
+			       "WHERE name = ?", -1, &st, NULL) != SQLITE_OK)
+		return yzf_fail_db(y, "refdata");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = YZF_ENOTFOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*version = sqlite3_column_int64(st, 0);
+		yzf_buf_put(out, sqlite3_column_blob(st, 1),
+			    (size_t)sqlite3_column_bytes(st, 1));
+		rc = out->oom ? yzf_fail(y, YZF_ENOMEM, "out of memory")
+			      : YZF_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

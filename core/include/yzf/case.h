@@ -253,6 +253,44 @@ YZF_API YZF_NODISCARD int yzf_case_check_step(const struct yzf_case *st,
  * byte-identical. YZF_OK or YZF_ENOMEM. */
 YZF_API int yzf_case_dump(const struct yzf_case *st, struct yzf_buf *out);
 
+/* ---- On a terminal (casebook.c): the store, the catalogue and the
+ * calendar it holds. ---- */
+
+struct yzf;
+struct yzf_case_env;
+
+/* The outside knowledge as the terminal holds it: the matters catalogue
+ * (yzf/catalog.h) and the `calendar` reference set (yzf/calendar.h; when
+ * none is held yet, working days are Mon-Fri and deadlines unknown).
+ * hearing_fen as in struct yzf_case_ctx. Close with yzf_case_env_close. */
+YZF_API int yzf_case_env_open(struct yzf *y, int64_t hearing_fen,
+			      struct yzf_case_env **out);
+YZF_API const struct yzf_case_ctx *yzf_case_env_ctx(
+	const struct yzf_case_env *e);
+YZF_API void yzf_case_env_close(struct yzf_case_env *e);
+
+/* Fold the records of the case held here: every feed's, the terminal's own
+ * and those pulled for shared cases. Needs the data key. */
+YZF_API int yzf_case_load(struct yzf *y, const char *case_id,
+			  const struct yzf_case_ctx *ctx, int64_t now,
+			  struct yzf_case *out);
+
+/* The i-th case id the store holds records of (sorted), into id;
+ * YZF_ENOTFOUND past the end. */
+#define YZF_CASE_ID_MAX 65
+YZF_API int yzf_case_id_at(struct yzf *y, size_t i, char id[YZF_CASE_ID_MAX]);
+
+/* Append a case step to the feed only if yzf_case_check_step allows it
+ * now (the terminal's attested time): else nothing is written and the
+ * error cites the article. warn (cap bytes, may be NULL) receives a flag
+ * the step carries (late service). *seq (may be NULL) its seq. */
+YZF_API int yzf_case_append(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+			    const char *case_id, const char *type,
+			    const char *body, size_t len,
+			    const struct yzf_loc *loc,
+			    const struct yzf_case_ctx *ctx, char *warn,
+			    size_t cap, int64_t *seq);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,252 @@
+/* yzf case: cases as the fold of their records (yzf/case.h). Every step
+ * goes through the legal guards before it is written; refusals cite the
+ * article. */
+#include <cjson/cJSON.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Fines at or above this are offered a hearing (行政处罚法第六十三条,
+ * 较大数额) unless --hearing-yuan says otherwise: Guangdong's sector rules
+ * set it; 10,000 yuan is the common figure for organisations. */
+#define HEARING_FEN_DEFAULT 1000000
+
+static const char *const kinds[] = { "-", "INSPECTION", "PENALTY_SIMPLE",
+				     "PENALTY_ORDINARY", "COERCIVE_MEASURE" };
+
+static int env_open(struct cli *c, struct yzf_case_env **env)
+{
+	const char *h = cli_opt(c, "hearing-yuan");
+	int64_t fen = h ? (int64_t)atoll(h) * 100 : HEARING_FEN_DEFAULT;
+	int rc = yzf_case_env_open(c->y, fen, env);
+	return rc ? cli_fail(c, rc, "case: the catalogue and calendar held")
+		  : EXIT_OK;
+}
+
+/* Now as the terminal acts: the attested time carried forward. */
+static int now_of(struct cli *c, int64_t *now)
+{
+	struct yzf_attested a;
+	int rc = yzf_attested(c->y, &a);
+	*now = a.now_ms;
+	return rc;
+}
+
+/* A deadline: INT64_MAX is one the calendar held could not tell. */
+static void when(int64_t ms, char out[40])
+{
+	if (ms == INT64_MAX)
+		snprintf(out, 40, "unknown (no calendar held: sync)");
+	else if (ms)
+		cli_time(ms, 480, out);
+	else
+		snprintf(out, 40, "-");
+}
+
+static const char *const flag_names[] = {
+	"CONFLICT (two decisions, both kept)",
+	"DISPROPORTION (过罚不当: fine outside its benchmark tier)",
+	"NO_COSIGN (行政处罚法第四十二条: no second officer)",
+	"LATE_SERVICE (行政处罚法第六十一条)",
+	"OVERDUE (行政处罚法第六十条: no decision within 90 days)",
+	"MEASURE_EXPIRED (行政强制法第二十五条)",
+	"IRREGULAR", "FULL", "BAD_RECORD",
+};
+
+static void show_text(const char *id, const struct yzf_case *s)
+{
+	char t[40], f[20];
+	printf("case     %s\nkind     %s\nmatter   %s\nparty    %s %s (%s)\n",
+	       id, kinds[s->kind], s->matter, s->party_kind, s->party_name,
+	       s->party_id);
+	printf("stage    %s%s\n", s->opened ? yzf_case_step_name(s->stage) : "-",
+	       s->closed ? " (closed)" : "");
+	for (size_t i = 0; i < s->nsteps; i++) {
+		const struct yzf_case_taken *k = &s->steps[i];
+		cli_time(k->at_ms, 480, t);
+		cli_hex(k->feed, 8, f);
+		printf("  %s  %-20s feed %s seq %lld%s%s\n", t,
+		       yzf_case_step_name(k->step), f, (long long)k->seq,
+		       k->cosigned ? "  cosigned" : "",
+		       k->irregular ? "  IRREGULAR" : "");
+	}
+	for (size_t i = 0; i < s->ndecisions; i++)
+		printf("decision %s %lld.%02lld yuan, tier %s%s%s\n",
+		       s->decisions[i].penalty,
+		       (long long)(s->decisions[i].amount_fen / 100),
+		       (long long)(s->decisions[i].amount_fen % 100),
+		       s->decisions[i].tier[0] ? s->decisions[i].tier : "-",
+		       s->decisions[i].outside_tier ? ", outside: " : "",
+		       s->decisions[i].outside_tier ? s->decisions[i].reason
+						    : "");
+	when(s->hearing_until_ms, t);
+	printf("hearing request window ends %s\n", t);
+	when(s->decide_by_ms, t);
+	printf("decide by      %s\n", t);
+	when(s->serve_by_ms, t);
+	printf("serve by       %s\n", t);
+	when(s->measure_until_ms, t);
+	printf("measure until  %s\n", t);
+	for (unsigned b = 0; b < sizeof flag_names / sizeof *flag_names; b++)
+		if (s->flags & (1u << b))
+			printf("FLAG     %s\n", flag_names[b]);
+	if (s->irregular[0])
+		printf("first irregular step: %s\n", s->irregular);
+	printf("next     ");
+	for (int k = 0; k < YZF_STEP_COUNT; k++)
+		if (s->next & (1u << k))
+			printf("%s ", yzf_case_step_name((enum yzf_case_step)k));
+	printf("\n");
+}
+
+static int show(struct cli *c, const struct yzf_case_ctx *ctx)
+{
+	const char *id = cli_arg(c, 1);
+	struct yzf_case s;
+	int64_t now;
+	if (!id) {
+		fprintf(stderr, "yzf case show CASE-ID\n");
+		return EXIT_USAGE;
+	}
+	int rc = now_of(c, &now);
+	if (!rc)
+		rc = yzf_case_load(c->y, id, ctx, now, &s);
+	if (rc)
+		return cli_fail(c, rc, "case show");
+	if (!s.opened && s.nsteps == 0) {
+		fprintf(stderr, "yzf case show: no case %s here\n", id);
+		return EXIT_NOTFOUND;
+	}
+	if (c->json) {
+		struct yzf_buf b = { 0 };
+		rc = yzf_case_dump(&s, &b);
+		printf("%.*s\n", (int)b.len, (const char *)b.p);
+		yzf_buf_free(&b);
+	} else {
+		show_text(id, &s);
+	}
+	return s.flags ? EXIT_VERIFY : EXIT_OK;
+}
+
+/* case new: case.open with a fresh case id; case step TYPE: any step. */
+static int step(struct cli *c, const struct yzf_case_ctx *ctx, bool open)
+{
+	const char *type = open ? "case.open" : cli_arg(c, 1),
+		   *id = cli_opt(c, "case"), *file = cli_opt(c, "file");
+	uint8_t feed[YZF_KEY_LEN];
+	char *body, newid[48], warn[YZF_CASE_MSG_MAX];
+	size_t len;
+	int64_t seq;
+	if (!type || (!open && !id)) {
+		fprintf(stderr, "yzf case step case.TYPE --case ID (body JSON on "
+			"stdin or --file)\n");
+		return EXIT_USAGE;
+	}
+	int ec = cli_feed(c, feed);
+	if (ec)
+		return ec;
+	if (!id) {
+		uint8_t r[6];
+		char hex[13];
+		int64_t now;
+		char t[32];
+		randombytes_buf(r, sizeof r);
+		cli_hex(r, sizeof r, hex);
+		now_of(c, &now);
+		cli_time(now, 480, t);
+		snprintf(newid, sizeof newid, "C-%.4s%.2s%.2s-%s", t, t + 5, t + 8,
+			 hex);
+		id = newid;
+	}
+	if (cli_read_file(file ? file : "-", &body, &len)) {
+		perror(file ? file : "stdin");
+		return EXIT_NOTFOUND;
+	}
+	int rc = yzf_case_append(c->y, feed, id, type, body, len, NULL, ctx,
+				 warn, sizeof warn, &seq);
+	free(body);
+	if (rc)
+		return cli_fail(c, rc, "case");
+	if (warn[0])
+		fprintf(stderr, "yzf case: flagged: %s\n", warn);
+	printf("%s seq %lld case %s\n", type, (long long)seq, id);
+	return EXIT_OK;
+}
+
+/* Every case held, with its stage and the next deadline; --overdue only
+ * those past one. */
+static int list(struct cli *c, const struct yzf_case_ctx *ctx, bool deadlines)
+{
+	char id[YZF_CASE_ID_MAX], t[40];
+	struct yzf_case s;
+	int64_t now;
+	bool overdue_only = cli_flag(c, "overdue");
+	int rc = now_of(c, &now), ec = EXIT_OK;
+	for (size_t i = 0; !rc && yzf_case_id_at(c->y, i, id) == YZF_OK; i++) {
+		if ((rc = yzf_case_load(c->y, id, ctx, now, &s)))
+			break;
+		int64_t due[4] = { s.hearing_until_ms, s.decide_by_ms,
+				   s.serve_by_ms, s.measure_until_ms };
+		static const char *const what[4] = { "hearing request window",
+						     "decision", "service",
+						     "measure term" };
+		bool done[4] = { s.hearing_requested || s.decided_ms,
+				 s.decided_ms != 0, s.served_ms != 0,
+				 s.measure_released };
+		int next = -1;
+		for (int k = 0; k < 4; k++)
+			if (due[k] && !done[k] && !s.closed &&
+			    (next < 0 || due[k] < due[next]))
+				next = k;
+		bool late = next >= 0 && due[next] < now;
+		if (next >= 0 && due[next] == INT64_MAX)
+			next = -1; /* unknown without a calendar */
+		if (overdue_only && !late)
+			continue;
+		if (late)
+			ec = EXIT_VERIFY;
+		if (next >= 0)
+			cli_time(due[next], 480, t);
+		printf("%-28s %-18s %-18s %s%s%s\n", id, kinds[s.kind],
+		       s.opened ? yzf_case_step_name(s.stage) : "-",
+		       next >= 0 ? what[next] : (deadlines ? "no deadline" : ""),
+		       next >= 0 ? (late ? " OVERDUE since " : " by ") : "",
+		       next >= 0 ? t : "");
+	}
+	return rc ? cli_fail(c, rc, "case list") : ec;
+}
+
+int cmd_case(struct cli *c)
+{
+	const char *sub = cli_arg(c, 0);
+	struct yzf_case_env *env = NULL;
+	if (!sub) {
+		fprintf(stderr, "yzf case new|step|show|list|deadlines\n");
+		return EXIT_USAGE;
+	}
+	int ec = cli_open(c, false);
+	if (!ec)
+		ec = env_open(c, &env);
+	if (ec)
+		return ec;
+	const struct yzf_case_ctx *ctx = yzf_case_env_ctx(env);
+	if (!strcmp(sub, "new"))
+		ec = step(c, ctx, true);
+	else if (!strcmp(sub, "step"))
+		ec = step(c, ctx, false);
+	else if (!strcmp(sub, "show"))
+		ec = show(c, ctx);
+	else if (!strcmp(sub, "list"))
+		ec = list(c, ctx, false);
+	else if (!strcmp(sub, "deadlines"))
+		ec = list(c, ctx, true);
+	else {
+		fprintf(stderr, "yzf case new|step|show|list|deadlines\n");
+		ec = EXIT_USAGE;
+	}
+	yzf_case_env_close(env);
+	return ec;
+}
