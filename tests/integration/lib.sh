@@ -44,14 +44,15 @@ make_terminal() {
 		--kdf-ops 1 --kdf-mem-mib 8 "$@" >/dev/null
 }
 
-# enroll HOME PIN NAME NO AGENCY USCC: prints the feed id
+# enroll HOME PIN NAME NO AGENCY USCC [ROLES]: prints the feed id
 enroll() {
-	local home=$1 pin=$2 name=$3 no=$4 agency=$5 uscc=$6
+	local home=$1 pin=$2 name=$3 no=$4 agency=$5 uscc=$6 roles=${7:-}
 	echo "$pin" | "$YZF" --home "$home" enroll request --out "$W/req.$no" \
 		2>/dev/null || return 1
 	"$YZF" authority issue --dir "$W/city" --request "$W/req.$no" \
 		--name "$name" --officer-no "$no" --agency "$agency" \
-		--uscc "$uscc" --out "$W/bundle.$no" 2>/dev/null || return 1
+		--uscc "$uscc" ${roles:+--roles "$roles"} --out "$W/bundle.$no" \
+		2>/dev/null || return 1
 	"$YZF" --home "$home" enroll complete --bundle "$W/bundle.$no" |
 		sed -n 's/^enrolled feed //p'
 }

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# A case under the law across two terminals, through the real yzf-syncd:
+# officer A (terminal 1) opens a general-procedure penalty case on a
+# matter of the catalogue the city published; the team head H (terminal 2)
+# joins it, files it and decides; every step goes through the legal guards
+# on the terminal that signs it, refusals cite the article and write
+# nothing, and after syncing both terminals fold the case to the same
+# state.
+. "$SRCDIR/tests/integration/lib.sh"
+. "$SRCDIR/tests/syncd/city.sh"
+city_up
+check "terminal 1" make_terminal "$W/t1" GZ-T-0101
+check "terminal 2" make_terminal "$W/t2" GZ-T-0102
+A=$(enroll "$W/t1" 135790 张明 44010020230001 广州市天河区市场监督管理局 $USCC_SCJG)
+H=$(enroll "$W/t2" 246802 王刚 44010020230009 广州市天河区市场监督管理局 $USCC_SCJG officer,head)
+login "$W/t1" 135790 "$A" && login "$W/t2" 246802 "$H"
+check "daemon starts" start_daemon
+for set in laws matters benchmarks doctypes agencies; do
+	check "publish $set" sh -c "'$YZF_SYNCD' --config '$W/syncd.ini' admin publish --name $set --file '$SRCDIR/data/refdata/$set.json' >/dev/null"
+done
+check "publish the calendar" sh -c "'$YZF_SYNCD' --config '$W/syncd.ini' admin publish --name calendar --file '$SRCDIR/data/calendar/calendar-cn.json' >/dev/null"
+expect_exit 0 "terminal 1 syncs the catalogue" sync_to "$W/t1"
+expect_exit 0 "terminal 2 syncs the catalogue" sync_to "$W/t2"
+records() { sqlite3 "$1/store.db" "SELECT count(*) FROM records"; }
+# step HOME CASE TYPE JSON
+step() { echo "$4" | "$YZF" --home "$1" case step "$3" --case "$2"; }
+
+# A matter outside the catalogue: refused, nothing written.
+n=$(records "$W/t1")
+expect_exit 5 "a case on a matter outside the catalogue" sh -c "echo '{\"kind\":\"PENALTY_ORDINARY\",\"matter\":\"XX-NONE-001\",\"party\":{\"kind\":\"legal_person\",\"name\":\"某公司\",\"id\":\"91440106MA5ANQ3R3W\"}}' | '$YZF' --home '$W/t1' case new"
+contains "$W/err" "第十三条" "cites Measures art. 13"
+check "nothing written" test "$(records "$W/t1")" = "$n"
+
+expect_exit 0 "A opens the case" sh -c "echo '{\"kind\":\"PENALTY_ORDINARY\",\"matter\":\"SC-FOOD-003\",\"party\":{\"kind\":\"legal_person\",\"name\":\"广州市天河区禾丰食品店有限公司\",\"id\":\"91440106MA5ANQ3R3W\"}}' | '$YZF' --home '$W/t1' case new"
+CASE=$(sed -n 's/^case.open seq [0-9]* case //p' "$W/out")
+check "a case id" test -n "$CASE"
+expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
+# H joins the case (an officer sees the cases they work on) and pulls it.
+echo '{"text":"承办"}' | "$YZF" --home "$W/t2" append note --case "$CASE" >/dev/null
+expect_exit 0 "terminal 2 syncs and pulls the case" sync_to "$W/t2"
+contains "$W/out" "1 new records from other officers" "A's case.open reached terminal 2"
+expect_exit 0 "H files the case" step "$W/t2" "$CASE" case.file '{"major":false}'
+expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
+expect_exit 0 "terminal 1 pulls the filing" sync_to "$W/t1"
+expect_exit 0 "A notifies the party, a hearing offered" step "$W/t1" "$CASE" case.notify '{"penalty":"fine","amount_fen":6000000,"rights":["statement","defence","hearing"]}'
+expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
+expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
+n=$(records "$W/t2")
+expect_exit 6 "H may not decide while the hearing window is open" step "$W/t2" "$CASE" case.decide '{"penalty":"fine","amount_fen":6000000,"tier":"lighter"}'
+contains "$W/err" "行政处罚法第六十四条" "cites the article"
+check "nothing written" test "$(records "$W/t2")" = "$n"
+expect_exit 0 "the party waives the hearing" step "$W/t1" "$CASE" case.hearing_request '{"choice":"waive"}'
+expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
+expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
+n=$(records "$W/t1")
+expect_exit 6 "A may not decide: the decision is the head's" step "$W/t1" "$CASE" case.decide '{"penalty":"fine","amount_fen":6000000,"tier":"lighter"}'
+check "nothing written" test "$(records "$W/t1")" = "$n"
+expect_exit 6 "a fine outside its benchmark tier needs a stated reason" step "$W/t2" "$CASE" case.decide '{"penalty":"fine","amount_fen":9000000,"tier":"lighter"}'
+contains "$W/err" "第三十四条" "cites the article"
+expect_exit 0 "H decides in the 从轻 tier" step "$W/t2" "$CASE" case.decide '{"penalty":"fine","amount_fen":6000000,"tier":"lighter"}'
+DSEQ=$(sed -n 's/^case.decide seq \([0-9]*\).*/\1/p' "$W/out")
+expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
+expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
+expect_exit 0 "A co-signs the decision" step "$W/t1" "$CASE" case.cosign "{\"feed\":\"$H\",\"seq\":$DSEQ}"
+expect_exit 0 "A serves it on site" step "$W/t1" "$CASE" case.serve "{\"method\":\"on_site\",\"date\":\"$(TZ=Asia/Shanghai date +%F)\"}"
+expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
+expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
+"$YZF" --home "$W/t1" --json case show "$CASE" >"$W/fold1"; rc1=$?
+"$YZF" --home "$W/t2" --json case show "$CASE" >"$W/fold2"; rc2=$?
+check "both fold without flags" test "$rc1$rc2" = 00
+check "both terminals fold the case to the same state" cmp -s "$W/fold1" "$W/fold2"
+contains "$W/fold1" '"amount_fen":6000000' "the decision"
+expect_exit 0 "case show" "$YZF" --home "$W/t2" case show "$CASE"
+contains "$W/out" "case.decide          feed" "the decision step"
+contains "$W/out" "cosigned" "co-signed by a second officer"
+expect_exit 0 "deadlines" "$YZF" --home "$W/t1" case deadlines
+contains "$W/out" "$CASE" "the case listed"
+
+# The simple procedure is for small fines only.
+expect_exit 0 "a simple-procedure case" sh -c "echo '{\"kind\":\"PENALTY_SIMPLE\",\"matter\":\"SC-FOOD-003\",\"party\":{\"kind\":\"legal_person\",\"name\":\"某便利店有限公司\",\"id\":\"91440106MA5ANQ3R3W\"}}' | '$YZF' --home '$W/t1' case new"
+SIMPLE=$(sed -n 's/^case.open seq [0-9]* case //p' "$W/out")
+n=$(records "$W/t1")
+expect_exit 6 "a 5,000-yuan fine in the simple procedure" step "$W/t1" "$SIMPLE" case.notify '{"penalty":"fine","amount_fen":500000,"rights":["statement","defence"]}'
+contains "$W/err" "行政处罚法第五十一条" "cites the article"
+check "nothing written" test "$(records "$W/t1")" = "$n"
+stop_daemon
+done_tests
