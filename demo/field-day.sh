@@ -141,6 +141,10 @@ DSEQ=$(echo '{"penalty":"fine","amount_fen":6000000,"tier":"lighter"}' |
 	"$YZF" --home "$T" case step case.decide --case "$PEN" --officer 44010020230002 | sed -n 's/^case.decide seq \([0-9]*\).*/\1/p')
 echo "case.decide seq $DSEQ"
 echo "{\"feed\":\"$B\",\"seq\":$DSEQ}" | run "$YZF" --home "$T" case step case.cosign --case "$PEN" --officer 44010020230001
+say "The decision as a document (data now, printed later): its 文号 from a block leased before going on site"
+run "$YZF" --home "$T" lease get --doc-type CFJD --count 10 --officer 44010020230002
+echo '{"party":"广州市天河区禾丰食品店有限公司","party_id":"91440106MA5ANQ3R3W","facts":"经营超过保质期的饼干 12 包（保质期至 2026-11-20）","violated":"《中华人民共和国食品安全法》第三十四条第十项","penalty_basis":"《中华人民共和国食品安全法》第一百二十四条第一款","penalty":"罚款人民币陆万元整（从轻）"}' |
+	run "$YZF" --home "$T" doc issue --case "$PEN" --type CFJD --officer 44010020230002
 echo "{\"method\":\"on_site\",\"date\":\"$(TZ=Asia/Shanghai date +%F)\"}" |
 	run "$YZF" --home "$T" case step case.serve --case "$PEN" --officer 44010020230001
 echo '{"amount_fen":6000000,"method":"bank"}' | run "$YZF" --home "$T" case step case.pay --case "$PEN" --officer 44010020230001

@@ -53,6 +53,10 @@ static const char usage[] =
 "                                   law allows it now (refusals cite the article)\n"
 "  case show ID | list | deadlines [--overdue]   the fold of a case's records,\n"
 "                                   its flags and deadlines [--hearing-yuan N]\n"
+"  doc issue --case ID --type CODE  a document of the case from its template\n"
+"                                   (fields JSON on stdin), its 文号 taken\n"
+"                                   from the leased block when numbered\n"
+"  doc show --case ID               the documents of a case\n"
 "\n"
 "City authority (keys in --dir):\n"
 "  authority init --dir D --root-name N --city-name N --region CODE [--years N]\n"
@@ -596,6 +600,9 @@ static int cmd_status(struct cli *c)
 			       o[i].has_cert ? o[i].cert.name : "-", hex,
 			       (long long)o[i].head_seq, o[i].failures,
 			       o[i].session ? ", logged in until " : "", exp);
+			/* told before going on site, not at printing */
+			if (o[i].session)
+				doc_lease_warnings(c, o[i].feed);
 		}
 	}
 	if (root) {
@@ -834,7 +841,7 @@ int main(int argc, char **argv)
 		{ "sync", cmd_sync }, { "blob", cmd_blob },
 		{ "lease", cmd_lease }, { "refdata", cmd_refdata },
 		{ "trust", cmd_trust }, { "catalog", cmd_catalog },
-		{ "case", cmd_case },
+		{ "case", cmd_case }, { "doc", cmd_doc },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

@@ -603,6 +603,12 @@ const struct yzf_law *yzf_catalog_law(const struct yzf_catalog *c,
 	return NULL;
 }
 
+const struct yzf_doctype *yzf_catalog_doctype_at(const struct yzf_catalog *c,
+						 size_t i)
+{
+	return i < c->ndocs ? &c->docs[i] : NULL;
+}
+
 const struct yzf_doctype *yzf_catalog_doctype(const struct yzf_catalog *c,
 					      const char *code)
 {

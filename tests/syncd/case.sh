@@ -65,6 +65,28 @@ expect_exit 0 "A co-signs the decision" step "$W/t1" "$CASE" case.cosign "{\"fee
 expect_exit 0 "A serves it on site" step "$W/t1" "$CASE" case.serve "{\"method\":\"on_site\",\"date\":\"$(TZ=Asia/Shanghai date +%F)\"}"
 expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
 expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
+# The decision as a document: its 文号 from the block leased beforehand.
+DOC='{"case_no":"穗天市监立〔2026〕8号","party":"广州市天河区禾丰食品店有限公司","facts":"经营超过保质期的饼干 12 包","penalty":"罚款人民币陆万元整"}'
+expect_exit 0 "status warns: no 文号 leased yet" "$YZF" --home "$W/t2" status
+contains "$W/out" "WARNING: no CFJD (行政处罚决定书) numbers leased" "told before going on site"
+n=$(records "$W/t2")
+expect_exit 5 "no number left: the document is refused" sh -c "echo '$DOC' | '$YZF' --home '$W/t2' doc issue --case '$CASE' --type CFJD"
+contains "$W/err" "sync" "says to sync for more"
+check "nothing written" test "$(records "$W/t2")" = "$n"
+expect_exit 0 "H leases 5 numbers" "$YZF" --home "$W/t2" lease get --doc-type CFJD --count 5 --server "https://localhost:$PORT" --ca "$S/ca.crt"
+expect_exit 2 "a field the template does not have" sh -c "echo '{\"colour\":\"红\"}' | '$YZF' --home '$W/t2' doc issue --case '$CASE' --type CFJD"
+contains "$W/err" "colour: not a field of this document type's template" "names the field"
+expect_exit 0 "numbers left untouched" "$YZF" --home "$W/t2" lease left --doc-type CFJD
+contains "$W/out" "5" "still 5"
+expect_exit 0 "H issues the decision document" sh -c "echo '$DOC' | '$YZF' --home '$W/t2' doc issue --case '$CASE' --type CFJD"
+contains "$W/out" "issued CFJD 行政处罚决定书 $(TZ=Asia/Shanghai date +%Y) No. 1" "number 1"
+expect_exit 0 "a second one takes the next number" sh -c "echo '$DOC' | '$YZF' --home '$W/t2' doc issue --case '$CASE' --type CFJD"
+contains "$W/out" "No. 2" "number 2"
+expect_exit 0 "doc show" "$YZF" --home "$W/t2" doc show --case "$CASE"
+check "both documents, as data" test "$(grep -c '"doctype":"CFJD"' "$W/out")" = 2
+contains "$W/out" '"number":{"year":' "with their numbers"
+expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
+expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
 "$YZF" --home "$W/t1" --json case show "$CASE" >"$W/fold1"; rc1=$?
 "$YZF" --home "$W/t2" --json case show "$CASE" >"$W/fold2"; rc2=$?
 check "both fold without flags" test "$rc1$rc2" = 00

@@ -168,6 +168,9 @@ YZF_API const struct yzf_matter *yzf_catalog_matter(
 	const struct yzf_catalog *c, const char *code);
 YZF_API const struct yzf_law *yzf_catalog_law(const struct yzf_catalog *c,
 					      const char *id);
+/* The i-th document type, in the set's order; NULL past the end. */
+YZF_API const struct yzf_doctype *yzf_catalog_doctype_at(
+	const struct yzf_catalog *c, size_t i);
 YZF_API const struct yzf_doctype *yzf_catalog_doctype(
 	const struct yzf_catalog *c, const char *code);
 
