@@ -415,8 +415,8 @@ static void test_refusals(void)
 		HEAD "]}",
 		HEAD D("2026-01-01", "true", "元旦") "," D("2026-01-03", "true",
 		"元旦") "," D("2026-01-04", "false", "元旦") "]}",
-		"{\"v\":1,\"version\":1,\"jurisdiction\":\"CN\","
-		"\"last_notice\":\"1970-01-01\",\"days\":[]}",
+		("{\"v\":1,\"version\":1,\"jurisdiction\":\"CN\","
+		 "\"last_notice\":\"1970-01-01\",\"days\":[]}"),
 	};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
 		struct yzf_calendar *c = NULL;
