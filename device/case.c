@@ -180,12 +180,16 @@ static int step(struct cli *c, const struct yzf_case_ctx *ctx, bool open)
  * those past one. */
 static int list(struct cli *c, const struct yzf_case_ctx *ctx, bool deadlines)
 {
-	char id[YZF_CASE_ID_MAX], t[40];
+	char (*ids)[YZF_CASE_ID_MAX] = NULL, t[40];
 	struct yzf_case s;
 	int64_t now;
+	size_t n = 0;
 	bool overdue_only = cli_flag(c, "overdue");
 	int rc = now_of(c, &now), ec = EXIT_OK;
-	for (size_t i = 0; !rc && yzf_case_id_at(c->y, i, id) == YZF_OK; i++) {
+	if (!rc)
+		rc = yzf_case_ids(c->y, &ids, &n);
+	for (size_t i = 0; !rc && i < n; i++) {
+		const char *id = ids[i];
 		if ((rc = yzf_case_load(c->y, id, ctx, now, &s)))
 			break;
 		int64_t due[4] = { s.hearing_until_ms, s.decide_by_ms,
@@ -216,6 +220,7 @@ static int list(struct cli *c, const struct yzf_case_ctx *ctx, bool deadlines)
 		       next >= 0 ? (late ? " OVERDUE since " : " by ") : "",
 		       next >= 0 ? t : "");
 	}
+	free(ids);
 	return rc ? cli_fail(c, rc, "case list") : ec;
 }
 

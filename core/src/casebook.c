@@ -236,20 +236,37 @@ int yzf_case_append(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	return yzf_append(y, feed, &a, 1, seq);
 }
 
-int yzf_case_id_at(struct yzf *y, size_t i, char id[YZF_CASE_ID_MAX])
+int yzf_case_ids(struct yzf *y, char (**ids)[YZF_CASE_ID_MAX], size_t *n)
 {
 	sqlite3_stmt *st;
+	size_t cap = 0;
+	*ids = NULL;
+	*n = 0;
 	if (sqlite3_prepare_v2(y->db, "SELECT DISTINCT case_id FROM records "
-			       "WHERE case_id IS NOT NULL ORDER BY case_id "
-			       "LIMIT 1 OFFSET ?", -1, &st, NULL) != SQLITE_OK)
+			       "WHERE case_id IS NOT NULL ORDER BY case_id", -1,
+			       &st, NULL) != SQLITE_OK)
 		return yzf_fail_db(y, "records");
-	sqlite3_bind_int64(st, 1, (int64_t)i);
-	int rc = YZF_ENOTFOUND;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(id, YZF_CASE_ID_MAX, "%s",
+	int rc = YZF_OK, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 256;
+			void *p = realloc(*ids, cap * sizeof **ids);
+			if (!p) {
+				rc = yzf_fail(y, YZF_ENOMEM, "out of memory");
+				break;
+			}
+			*ids = p;
+		}
+		snprintf((*ids)[(*n)++], YZF_CASE_ID_MAX, "%s",
 			 (const char *)sqlite3_column_text(st, 0));
-		rc = YZF_OK;
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = yzf_fail_db(y, "records");
 	sqlite3_finalize(st);
+	if (rc) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
 	return rc;
 }

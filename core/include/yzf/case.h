@@ -275,10 +275,11 @@ YZF_API int yzf_case_load(struct yzf *y, const char *case_id,
 			  const struct yzf_case_ctx *ctx, int64_t now,
 			  struct yzf_case *out);
 
-/* The i-th case id the store holds records of (sorted), into id;
- * YZF_ENOTFOUND past the end. */
+/* Every case id the store holds records of, sorted, in one query: *ids
+ * is malloc'd (the caller frees it), *n how many. */
 #define YZF_CASE_ID_MAX 65
-YZF_API int yzf_case_id_at(struct yzf *y, size_t i, char id[YZF_CASE_ID_MAX]);
+YZF_API int yzf_case_ids(struct yzf *y, char (**ids)[YZF_CASE_ID_MAX],
+			 size_t *n);
 
 /* Append a case step to the feed only if yzf_case_check_step allows it
  * now (the terminal's attested time): else nothing is written and the
