@@ -9,10 +9,6 @@
 
 #include "cli.h"
 
-/* Fines at or above this are offered a hearing (行政处罚法第六十三条,
- * 较大数额) unless --hearing-yuan says otherwise: Guangdong's sector rules
- * set it; 10,000 yuan is the common figure for organisations. */
-#define HEARING_FEN_DEFAULT 1000000
 
 static const char *const kinds[] = { "-", "INSPECTION", "PENALTY_SIMPLE",
 				     "PENALTY_ORDINARY", "COERCIVE_MEASURE" };
@@ -20,7 +16,7 @@ static const char *const kinds[] = { "-", "INSPECTION", "PENALTY_SIMPLE",
 static int env_open(struct cli *c, struct yzf_case_env **env)
 {
 	const char *h = cli_opt(c, "hearing-yuan");
-	int64_t fen = h ? (int64_t)atoll(h) * 100 : HEARING_FEN_DEFAULT;
+	int64_t fen = h ? (int64_t)atoll(h) * 100 : YZF_CASE_HEARING_FEN_DEFAULT;
 	int rc = yzf_case_env_open(c->y, fen, env);
 	return rc ? cli_fail(c, rc, "case: the catalogue and calendar held")
 		  : EXIT_OK;

@@ -83,20 +83,18 @@ static int load_calendar(struct yzf *y, struct yzf_calendar **out)
 	return rc;
 }
 
-int yzf_case_env_open(struct yzf *y, int64_t hearing_fen,
-		      struct yzf_case_env **out)
+int yzf_case_env_make(struct yzf_catalog *cat, struct yzf_calendar *cal,
+		      int64_t hearing_fen, struct yzf_case_env **out)
 {
 	struct yzf_case_env *e = calloc(1, sizeof *e);
 	*out = NULL;
-	if (!e)
-		return yzf_fail(y, YZF_ENOMEM, "out of memory");
-	int rc = yzf_catalog_open(y, &e->cat);
-	if (!rc)
-		rc = load_calendar(y, &e->cal);
-	if (rc) {
-		yzf_case_env_close(e);
-		return rc;
+	if (!e) {
+		yzf_catalog_close(cat);
+		yzf_calendar_destroy(cal);
+		return YZF_ENOMEM;
 	}
+	e->cat = cat;
+	e->cal = cal;
 	e->ctx = (struct yzf_case_ctx){ .version = YZF_CASE_CTX_VERSION,
 					.ctx = e, .matter = env_matter,
 					.add_working_days = env_add_wd,
@@ -104,6 +102,23 @@ int yzf_case_env_open(struct yzf *y, int64_t hearing_fen,
 					.hearing_fen = hearing_fen };
 	*out = e;
 	return YZF_OK;
+}
+
+int yzf_case_env_open(struct yzf *y, int64_t hearing_fen,
+		      struct yzf_case_env **out)
+{
+	struct yzf_catalog *cat = NULL;
+	struct yzf_calendar *cal = NULL;
+	*out = NULL;
+	int rc = yzf_catalog_open(y, &cat);
+	if (!rc)
+		rc = load_calendar(y, &cal);
+	if (rc) {
+		yzf_catalog_close(cat);
+		return rc;
+	}
+	rc = yzf_case_env_make(cat, cal, hearing_fen, out);
+	return rc ? yzf_fail(y, rc, "out of memory") : YZF_OK;
 }
 
 const struct yzf_case_ctx *yzf_case_env_ctx(const struct yzf_case_env *e)

@@ -40,13 +40,34 @@ struct yzf_catalog {
 /* What is being read, so every message names the set, entry and field;
  * rc keeps the first failure and later ones are dropped. */
 struct load {
-	struct yzf *y;
+	struct yzf *y;          /* NULL: sets given, errors into msg */
+	char *msg;
+	size_t cap;
+	const struct yzf_setdata *given;
+	size_t ngiven;
 	struct yzf_catalog *c;
 	const char *set;
 	const char *entry;      /* code or id, NULL before it is known */
 	size_t i;
 	int rc;
 };
+
+/* yzf_fail on the terminal's context, or the caller's buffer when the
+ * sets were given. */
+__attribute__((format(printf, 3, 4)))
+static int lfail(struct load *l, int code, const char *fmt, ...)
+{
+	char m[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof m, fmt, ap);
+	va_end(ap);
+	if (l->y)
+		return yzf_fail(l->y, code, "%s", m);
+	if (l->msg && l->cap)
+		snprintf(l->msg, l->cap, "%s", m);
+	return code;
+}
 
 __attribute__((format(printf, 4, 5)))
 static void bad(struct load *l, int code, const char *field, const char *fmt,
@@ -59,7 +80,7 @@ static void bad(struct load *l, int code, const char *field, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	l->rc = yzf_fail(l->y, code, "%s: entry %s (entries[%zu]): %s: %s",
+	l->rc = lfail(l, code, "%s: entry %s (entries[%zu]): %s: %s",
 			 l->set, l->entry ? l->entry : "?", l->i, field, why);
 }
 
@@ -158,7 +179,7 @@ static int fetch(struct load *l, const struct yzf_refindex *ix, int s,
 	*named = e != NULL;
 	if (!e)
 		return !set_required[s] ? YZF_OK
-			: yzf_fail(l->y, YZF_ENOTFOUND, "%s: not named by the "
+			: lfail(l, YZF_ENOTFOUND, "%s: not named by the "
 				   "reference data index held (version %lld)",
 				   set_names[s], (long long)ix->version);
 	if (sqlite3_prepare_v2(l->y->db, "SELECT version, content FROM refdata "
@@ -166,11 +187,11 @@ static int fetch(struct load *l, const struct yzf_refindex *ix, int s,
 		return yzf_fail_db(l->y, "refdata");
 	sqlite3_bind_text(st, 1, set_names[s], -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = yzf_fail(l->y, YZF_ENOTFOUND, "%s: the index names version "
+		rc = lfail(l, YZF_ENOTFOUND, "%s: the index names version "
 			      "%lld but none is held (sync)", set_names[s],
 			      (long long)e->version);
 	} else if (sqlite3_column_int64(st, 0) != e->version) {
-		rc = yzf_fail(l->y, YZF_ESTATE, "%s: version %lld held, the "
+		rc = lfail(l, YZF_ESTATE, "%s: version %lld held, the "
 			      "index names %lld (stale; sync)", set_names[s],
 			      (long long)sqlite3_column_int64(st, 0),
 			      (long long)e->version);
@@ -179,7 +200,7 @@ static int fetch(struct load *l, const struct yzf_refindex *ix, int s,
 		size_t n = (size_t)sqlite3_column_bytes(st, 1);
 		crypto_generichash(h, sizeof h, p, n, NULL, 0);
 		if ((int64_t)n != e->size || sodium_memcmp(h, e->hash, 32))
-			rc = yzf_fail(l->y, YZF_ECORRUPT, "%s: content held "
+			rc = lfail(l, YZF_ECORRUPT, "%s: content held "
 				      "does not match the index's hash and "
 				      "size", set_names[s]);
 		else if (yzf_buf_put(out, p, n), out->oom)
@@ -209,13 +230,13 @@ static int schema_fail(struct load *l, const struct yzf_buf *b,
 	}
 	int rc;
 	if (end && *end == ']')
-		rc = yzf_fail(l->y, YZF_EINVAL,
+		rc = lfail(l, YZF_EINVAL,
 			      "%s: entry %s (entries[%lu])%s%s",
 			      l->set, name ? name : "?", i,
 			      end[1] == '.' ? ": " : "",
 			      end[1] == '.' ? end + 2 : end + 1);
 	else
-		rc = yzf_fail(l->y, YZF_EINVAL, "%s%s%s", l->set,
+		rc = lfail(l, YZF_EINVAL, "%s%s%s", l->set,
 			      *rest == '.' ? ": " : "",
 			      *rest == '.' ? rest + 1 : rest);
 	cJSON_Delete(j);
@@ -504,28 +525,45 @@ static void fill(struct load *l)
 	if (!l->rc && l->c->root[S_DOCS])
 		fill_doctypes(l);
 	if (l->rc == YZF_ENOMEM)
-		yzf_fail(l->y, YZF_ENOMEM, "%s: out of memory", l->set);
+		lfail(l, YZF_ENOMEM, "%s: out of memory", l->set);
+}
+
+/* A given set's content: required ones must be there. */
+static int given(struct load *l, int s, struct yzf_buf *out, bool *named)
+{
+	*named = false;
+	for (size_t i = 0; i < l->ngiven; i++)
+		if (!strcmp(l->given[i].name, set_names[s])) {
+			*named = true;
+			l->c->version[s] = l->given[i].version;
+			yzf_buf_put(out, l->given[i].content, l->given[i].len);
+			return out->oom ? YZF_ENOMEM : YZF_OK;
+		}
+	return set_required[s] ? lfail(l, YZF_ENOTFOUND, "%s: not published",
+				       set_names[s])
+			       : YZF_OK;
 }
 
 static int load_sets(struct load *l)
 {
-	struct yzf_refdata_state st;
+	struct yzf_refdata_state st = { 0 };
 	struct yzf_schemas *reg = NULL;
 	struct yzf_buf b = { 0 };
 	char msg[256];
-	int rc = yzf_refdata_status(l->y, &st);
-	if (!rc && !st.have_index)
-		rc = yzf_fail(l->y, YZF_ENOTFOUND, "reference data: no index "
+	int rc = l->y ? yzf_refdata_status(l->y, &st) : YZF_OK;
+	if (!rc && l->y && !st.have_index)
+		rc = lfail(l, YZF_ENOTFOUND, "reference data: no index "
 			      "held (sync)");
 	if (!rc && yzf_schemas_create(yzf_refdata_schemas, &reg, msg,
 				      sizeof msg))
-		rc = yzf_fail(l->y, YZF_EINVAL, "reference data schemas: %s",
+		rc = lfail(l, YZF_EINVAL, "reference data schemas: %s",
 			      msg);
 	for (int s = 0; !rc && s < S_COUNT; s++) {
 		bool named;
 		yzf_buf_reset(&b);
 		l->set = set_names[s];
-		rc = fetch(l, &st.index, s, &b, &named);
+		rc = l->y ? fetch(l, &st.index, s, &b, &named)
+			  : given(l, s, &b, &named);
 		if (!rc && named)
 			rc = parse_set(l, reg, s, &b);
 	}
@@ -546,6 +584,26 @@ int yzf_catalog_open(struct yzf *y, struct yzf_catalog **out)
 	if (l.rc) {
 		if (l.rc == YZF_ENOMEM)
 			yzf_fail(y, YZF_ENOMEM, "catalogue: out of memory");
+		yzf_catalog_close(l.c);
+		return l.rc;
+	}
+	*out = l.c;
+	return YZF_OK;
+}
+
+int yzf_catalog_from(const struct yzf_setdata *sets, size_t n,
+		     struct yzf_catalog **out, char *msg, size_t cap)
+{
+	struct load l = { .msg = msg, .cap = cap, .given = sets, .ngiven = n };
+	*out = NULL;
+	if (!(l.c = calloc(1, sizeof *l.c)))
+		return lfail(&l, YZF_ENOMEM, "catalogue: out of memory");
+	l.rc = load_sets(&l);
+	if (!l.rc)
+		fill(&l);
+	if (l.rc) {
+		if (l.rc == YZF_ENOMEM)
+			lfail(&l, YZF_ENOMEM, "catalogue: out of memory");
 		yzf_catalog_close(l.c);
 		return l.rc;
 	}

@@ -7,10 +7,12 @@
 #include <time.h>
 #include <unistd.h>
 #include "../store/store.h"
+#include <yzf/case.h>
 #include <yzf/cert.h>
 #include <yzf/refset.h>
 #include <yzf/time.h>
 
+#include "../store/casefold.h"
 #include "../store/enroll.h"
 #include "../store/mlog.h"
 #include "admin.h"
@@ -350,6 +352,34 @@ static int checkpoint(const struct syncd_config *cfg, int argc, char **argv)
 	return rc == YZF_EINVAL ? 1 : rc ? 2 : 0;
 }
 
+/* The city's fold of a case, as JSON (yzf_case_dump): what every terminal
+ * holding the same records shows. */
+static int case_fold(const struct syncd_config *cfg, int argc, char **argv)
+{
+	const char *id = argc >= 1 ? argv[0] : NULL,
+		   *h = opt(argc, argv, "hearing-yuan");
+	char path[SYNCD_PATH_MAX + 16], msg[600];
+	struct yzf_buf out = { 0 };
+	struct timespec ts;
+	if (!id || id[0] == '-') {
+		fprintf(stderr, "yzf-syncd admin case ID [--hearing-yuan N]\n");
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/store.db", cfg->data_dir);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int rc = syncd_case_fold(path, id, (int64_t)ts.tv_sec * 1000 +
+					       ts.tv_nsec / 1000000,
+				 h ? (int64_t)atoll(h) * 100
+				   : YZF_CASE_HEARING_FEN_DEFAULT,
+				 &out, msg, sizeof msg);
+	if (rc)
+		fprintf(stderr, "yzf-syncd admin case: %s\n", msg);
+	else
+		printf("%.*s\n", (int)out.len, (const char *)out.p);
+	yzf_buf_free(&out);
+	return rc == YZF_ENOTFOUND ? 1 : rc ? 2 : 0;
+}
+
 int syncd_admin(const struct syncd_config *cfg, int argc, char **argv)
 {
 	if (sodium_init() < 0) {
@@ -366,6 +396,8 @@ int syncd_admin(const struct syncd_config *cfg, int argc, char **argv)
 		return publish_index(cfg, argc - 1, argv + 1);
 	if (argc >= 1 && strcmp(argv[0], "checkpoint") == 0)
 		return checkpoint(cfg, argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "case") == 0)
+		return case_fold(cfg, argc - 1, argv + 1);
 	fprintf(stderr, "yzf-syncd admin: enroll-code --name N --officer-no NO "
 		"--agency A --uscc CODE [--roles officer,...] [--days N] "
 		"[--hours N]\n"
@@ -373,6 +405,7 @@ int syncd_admin(const struct syncd_config *cfg, int argc, char **argv)
 		"                  publish --name NAME --file FILE "
 		"[--expires-days N]\n"
 		"                  publish-index [--expires-days N]\n"
-		"                  checkpoint [--from SIZE]\n");
+		"                  checkpoint [--from SIZE]\n"
+		"                  case ID [--hearing-yuan N]\n");
 	return 1;
 }

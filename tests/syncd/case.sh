@@ -91,6 +91,11 @@ expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
 "$YZF" --home "$W/t2" --json case show "$CASE" >"$W/fold2"; rc2=$?
 check "both fold without flags" test "$rc1$rc2" = 00
 check "both terminals fold the case to the same state" cmp -s "$W/fold1" "$W/fold2"
+expect_exit 0 "the city folds the case it holds" "$YZF_SYNCD" --config "$W/syncd.ini" admin case "$CASE"
+cp "$W/out" "$W/fold0"
+check "the city's fold equals each terminal's" cmp -s "$W/fold0" "$W/fold1"
+expect_exit 1 "a case the city does not hold" "$YZF_SYNCD" --config "$W/syncd.ini" admin case C-NONE
+contains "$W/err" "holds no record of case C-NONE" "says so"
 contains "$W/fold1" '"amount_fen":6000000' "the decision"
 expect_exit 0 "case show" "$YZF" --home "$W/t2" case show "$CASE"
 contains "$W/out" "case.decide          feed" "the decision step"

@@ -56,6 +56,10 @@ extern "C" {
 #define YZF_CASE_SERVE_WD 7      /* 行政处罚法第六十一条 */
 #define YZF_CASE_HEARING_WD 5    /* 行政处罚法第六十四条 */
 #define YZF_CASE_MEASURE_DAYS 30 /* 行政强制法第二十五条, and once more */
+/* Fines at or above this are offered a hearing (行政处罚法第六十三条,
+ * 较大数额) unless configured otherwise: Guangdong's sector rules set it;
+ * 10,000 yuan is the common figure for organisations. */
+#define YZF_CASE_HEARING_FEN_DEFAULT 1000000
 
 enum yzf_case_kind {
 	YZF_CASE_KIND_NONE = 0,      /* no case.open yet */
@@ -265,6 +269,13 @@ struct yzf_case_env;
  * hearing_fen as in struct yzf_case_ctx. Close with yzf_case_env_close. */
 YZF_API int yzf_case_env_open(struct yzf *y, int64_t hearing_fen,
 			      struct yzf_case_env **out);
+/* The same from a catalogue and calendar (may be NULL) the caller made,
+ * e.g. a city server from its own publication: env takes both, and frees
+ * them on failure too. YZF_OK or YZF_ENOMEM. */
+struct yzf_catalog;
+struct yzf_calendar;
+YZF_API int yzf_case_env_make(struct yzf_catalog *cat, struct yzf_calendar *cal,
+			      int64_t hearing_fen, struct yzf_case_env **out);
 YZF_API const struct yzf_case_ctx *yzf_case_env_ctx(
 	const struct yzf_case_env *e);
 YZF_API void yzf_case_env_close(struct yzf_case_env *e);

@@ -151,6 +151,19 @@ struct yzf_doctype {
  *   YZF_ENOMEM */
 YZF_API YZF_NODISCARD int yzf_catalog_open(struct yzf *y,
 					   struct yzf_catalog **out);
+/* One published set's content, as a city server holds it. */
+struct yzf_setdata {
+	const char *name;
+	int64_t version;
+	const uint8_t *content;
+	size_t len;
+};
+/* The same catalogue from sets given (the city's newest publication): the
+ * same checks and answers as yzf_catalog_open, the message in msg. For the
+ * city's own fold of a case, which must judge as every terminal does. */
+YZF_API YZF_NODISCARD int yzf_catalog_from(const struct yzf_setdata *sets,
+					   size_t n, struct yzf_catalog **out,
+					   char *msg, size_t cap);
 /* Free the catalogue and everything it handed out. Accepts NULL. */
 YZF_API void yzf_catalog_close(struct yzf_catalog *c);
 
