@@ -463,6 +463,23 @@ static int guard_open(const struct body *b, const struct yzf_case_ctx *ctx,
 	return YZF_OK;
 }
 
+/* 较大数额: the matter's own threshold for the party's kind when the
+ * catalogue names one, else the configured one. */
+static int64_t hearing_threshold(const struct yzf_case *st,
+				 const struct yzf_case_ctx *ctx)
+{
+	struct yzf_case_matter m;
+	bool person = strcmp(st->party_kind, "person") == 0 ||
+		      strcmp(st->party_kind, "sole_trader") == 0;
+	memset(&m, 0, sizeof m);
+	if (ctx->matter(ctx->ctx, st->matter, &m) == YZF_OK) {
+		int64_t t = person ? m.hearing_person_fen : m.hearing_org_fen;
+		if (t > 0)
+			return t;
+	}
+	return ctx->hearing_fen;
+}
+
 /* A fine at or above the threshold, or a licence taken, must be offered a
  * hearing. */
 static int guard_notify(const struct yzf_case *st, const struct body *b,
@@ -474,7 +491,7 @@ static int guard_notify(const struct yzf_case *st, const struct body *b,
 		return YZF_ESTATE;
 	needs = st->kind == YZF_CASE_PENALTY_ORDINARY &&
 		((strcmp(b->penalty, "fine") == 0 &&
-		  b->amount >= ctx->hearing_fen) ||
+		  b->amount >= hearing_threshold(st, ctx)) ||
 		 strcmp(b->penalty, "suspension") == 0 ||
 		 strcmp(b->penalty, "revocation") == 0);
 	if (needs && !b->offers_hearing) {

@@ -25,6 +25,10 @@ static int env_matter(void *p, const char *code, struct yzf_case_matter *out)
 	out->fine_min_fen = m->fine_min_fen == YZF_NO_FEN ? 0 : m->fine_min_fen;
 	out->fine_max_fen = m->fine_max_fen == YZF_NO_FEN ? INT64_MAX
 							  : m->fine_max_fen;
+	out->hearing_person_fen = m->hearing_person_fen == YZF_NO_FEN
+					  ? 0 : m->hearing_person_fen;
+	out->hearing_org_fen = m->hearing_org_fen == YZF_NO_FEN
+				       ? 0 : m->hearing_org_fen;
 	for (size_t i = 0; m->benchmark && i < m->benchmark->ntiers &&
 			   out->ntiers < YZF_CASE_TIERS_MAX; i++) {
 		const struct yzf_tier *t = &m->benchmark->tiers[i];

@@ -74,6 +74,9 @@ static bool is_wd(void *c, int64_t ms)
 	return working(bj_day(ms));
 }
 
+/* The matter's own 较大数额 (0: none, the configured one applies). */
+static int64_t matter_hearing_person, matter_hearing_org;
+
 static int matter(void *c, const char *code, struct yzf_case_matter *m)
 {
 	static const struct yzf_case_tier tiers[] = {
@@ -90,6 +93,8 @@ static int matter(void *c, const char *code, struct yzf_case_matter *m)
 	m->fine_max_fen = 5000000;
 	m->ntiers = 3;
 	memcpy(m->tiers, tiers, sizeof tiers);
+	m->hearing_person_fen = matter_hearing_person;
+	m->hearing_org_fen = matter_hearing_org;
 	return YZF_OK;
 }
 
@@ -987,6 +992,39 @@ static void test_names(void)
 		CHECK(yzf_schemas_has(schemas, yzf_case_step_name(i)));
 }
 
+/* A matter's own hearing threshold (行政处罚法第六十三条, 较大数额 by
+ * sector) comes before the configured one, by the party's kind. */
+static void test_guard_matter_threshold(void)
+{
+	static struct script org, person;
+	char msg[256];
+	const char *n4000 = "{\"penalty\":\"fine\",\"amount_fen\":400000,"
+			    "\"rights\":[\"statement\",\"defence\"]}";
+	const char *n2000 = "{\"penalty\":\"fine\",\"amount_fen\":200000,"
+			    "\"rights\":[\"statement\",\"defence\"]}";
+	const char *n600 = "{\"penalty\":\"fine\",\"amount_fen\":60000,"
+			   "\"rights\":[\"statement\",\"defence\"]}";
+
+	matter_hearing_org = 300000;   /* 3,000 yuan */
+	matter_hearing_person = 50000; /* 500 yuan */
+	open_case(&org, "PENALTY_ORDINARY", "legal_person", mon(0));
+	step(&org, H, mon(1), "case.file", "{\"major\":false}");
+	CHECK_EQ_INT(propose(&org, A, mon(2), "case.notify", n4000, msg),
+		     YZF_ESTATE);
+	CHECK_HAS(msg, "行政处罚法第六十三条");
+	CHECK_EQ_INT(propose(&org, A, mon(2), "case.notify", n2000, msg),
+		     YZF_OK);
+	open_case(&person, "PENALTY_ORDINARY", "person", mon(0));
+	step(&person, H, mon(1), "case.file", "{\"major\":false}");
+	CHECK_EQ_INT(propose(&person, A, mon(2), "case.notify", n600, msg),
+		     YZF_ESTATE);
+	CHECK_HAS(msg, "行政处罚法第六十三条");
+	/* no threshold of its own: the configured 10,000 yuan */
+	matter_hearing_org = matter_hearing_person = 0;
+	CHECK_EQ_INT(propose(&org, A, mon(2), "case.notify", n4000, msg),
+		     YZF_OK);
+}
+
 int main(void)
 {
 	char msg[256];
@@ -1008,6 +1046,7 @@ int main(void)
 	test_guard_simple_limit();
 	test_guard_notify_first();
 	test_guard_hearing_offered();
+	test_guard_matter_threshold();
 	test_guard_hearing_window();
 	test_guard_review();
 	test_guard_90_days();

@@ -126,6 +126,9 @@ struct yzf_case_tier {
 /* What the catalogue says about a matter. */
 struct yzf_case_matter {
 	int64_t fine_min_fen, fine_max_fen; /* the statutory range */
+	/* 较大数额 for this matter (行政处罚法第六十三条), for a natural
+	 * person and for an organisation; 0: ctx->hearing_fen. */
+	int64_t hearing_person_fen, hearing_org_fen;
 	size_t ntiers;
 	struct yzf_case_tier tiers[YZF_CASE_TIERS_MAX];
 };
@@ -148,7 +151,8 @@ struct yzf_case_ctx {
 	/* Whether the Beijing-time day holding ms is a working day. */
 	bool (*is_working_day)(void *ctx, int64_t ms);
 	/* Fines at or above this (较大数额, set by sector and region) must be
-	 * offered a hearing (行政处罚法第六十三条); 0: every fine. */
+	 * offered a hearing (行政处罚法第六十三条) when the matter names no
+	 * threshold of its own; 0: every fine. */
 	int64_t hearing_fen;
 };
 
