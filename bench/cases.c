@@ -65,8 +65,11 @@ static bool is_wd(void *ctx, int64_t ms)
 	return yzf_calendar_is_working_day(cal, yzf_date_of(ms));
 }
 
-static const struct yzf_case_ctx CTX = { YZF_CASE_CTX_VERSION, NULL, matter,
-					 add_wd, is_wd, 1000000 };
+static const struct yzf_case_ctx CTX = {
+	.version = YZF_CASE_CTX_VERSION, .matter = matter,
+	.add_working_days = add_wd, .is_working_day = is_wd,
+	.hearing_fen = 1000000,
+};
 
 struct script {
 	struct yzf_case_rec *r;

@@ -78,14 +78,22 @@ static void show_text(const char *id, const struct yzf_case *s)
 		       s->decisions[i].outside_tier ? ", outside: " : "",
 		       s->decisions[i].outside_tier ? s->decisions[i].reason
 						    : "");
-	when(s->hearing_until_ms, t);
-	printf("hearing request window ends %s\n", t);
-	when(s->decide_by_ms, t);
-	printf("decide by      %s\n", t);
-	when(s->serve_by_ms, t);
-	printf("serve by       %s\n", t);
-	when(s->measure_until_ms, t);
-	printf("measure until  %s\n", t);
+	const int64_t due[4] = { s->hearing_until_ms, s->decide_by_ms,
+				 s->serve_by_ms, s->measure_until_ms };
+	static const char *const label[4] = { "hearing request window ends",
+					       "decide by    ", "serve by     ",
+					       "measure until" };
+	for (int k = 0; k < 4; k++) {
+		when(due[k], t);
+		printf("%s  %s%s\n", label[k], t,
+		       s->provisional & (1u << k)
+			       ? "  PROVISIONAL: past the calendar's last "
+				 "notice"
+			       : "");
+	}
+	if (s->calendar_version)
+		printf("calendar       version %lld\n",
+		       (long long)s->calendar_version);
 	for (unsigned b = 0; b < sizeof flag_names / sizeof *flag_names; b++)
 		if (s->flags & (1u << b))
 			printf("FLAG     %s\n", flag_names[b]);

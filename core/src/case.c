@@ -1099,6 +1099,20 @@ static void judge_now(struct yzf_case *st, int64_t now)
 			st->next |= 1u << s;
 }
 
+/* Which deadlines the calendar's notices do not yet cover: they stand
+ * until a newer calendar arrives and the fold computes them again. */
+static void mark_provisional(struct yzf_case *st,
+			     const struct yzf_case_ctx *ctx)
+{
+	const int64_t due[4] = { st->hearing_until_ms, st->decide_by_ms,
+				 st->serve_by_ms, st->measure_until_ms };
+	st->calendar_version = ctx->calendar_version;
+	for (int i = 0; i < 4; i++)
+		if (ctx->calendar_through_ms && due[i] &&
+		    due[i] > ctx->calendar_through_ms)
+			st->provisional |= 1u << i;
+}
+
 int yzf_case_fold(const struct yzf_case_rec *recs, size_t n,
 		  const struct yzf_case_ctx *ctx, int64_t now,
 		  struct yzf_case *out)
@@ -1125,6 +1139,7 @@ int yzf_case_fold(const struct yzf_case_rec *recs, size_t n,
 		if (i == 0 || memcmp(v[i]->id, v[i - 1]->id, YZF_ID_LEN))
 			take(out, v[i], ctx, bodies);
 	judge_now(out, now);
+	mark_provisional(out, ctx);
 	free(v);
 	free(bodies);
 	return YZF_OK;
@@ -1217,6 +1232,8 @@ static void dump_times(struct yzf_buf *o, const struct yzf_case *st)
 	put_kv_int(o, "measure_until", st->measure_until_ms);
 	put_kv_int(o, "measure_extensions", st->measure_extensions);
 	put_kv_int(o, "measure_released", st->measure_released);
+	put_kv_int(o, "calendar_version", st->calendar_version);
+	put_kv_int(o, "provisional", st->provisional);
 }
 
 int yzf_case_dump(const struct yzf_case *st, struct yzf_buf *out)

@@ -104,6 +104,12 @@ int yzf_case_env_make(struct yzf_catalog *cat, struct yzf_calendar *cal,
 					.add_working_days = env_add_wd,
 					.is_working_day = env_is_wd,
 					.hearing_fen = hearing_fen };
+	if (cal) {
+		struct yzf_calendar_info info;
+		yzf_calendar_info(cal, &info);
+		e->ctx.calendar_version = info.version;
+		e->ctx.calendar_through_ms = yzf_date_end_ms(info.last_notice);
+	}
 	*out = e;
 	return YZF_OK;
 }

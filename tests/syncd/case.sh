@@ -100,6 +100,7 @@ contains "$W/fold1" '"amount_fen":6000000' "the decision"
 expect_exit 0 "case show" "$YZF" --home "$W/t2" case show "$CASE"
 contains "$W/out" "case.decide          feed" "the decision step"
 contains "$W/out" "cosigned" "co-signed by a second officer"
+contains "$W/out" "calendar       version 1" "deadlines name the calendar they came from"
 expect_exit 0 "deadlines" "$YZF" --home "$W/t1" case deadlines
 contains "$W/out" "$CASE" "the case listed"
 

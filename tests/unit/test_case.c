@@ -992,6 +992,33 @@ static void test_names(void)
 		CHECK(yzf_schemas_has(schemas, yzf_case_step_name(i)));
 }
 
+/* Deadlines past the last day the calendar's notices cover are
+ * provisional, with the calendar's version kept beside them; a newer
+ * calendar (a later last notice) makes them final on the next fold. */
+static void test_provisional(void)
+{
+	static struct script s;
+	static struct yzf_case st;
+	struct yzf_case_ctx c = CTX;
+
+	open_case(&s, "PENALTY_ORDINARY", "legal_person", mon(0));
+	step(&s, H, mon(1), "case.file", "{\"major\":false}");
+	c.calendar_version = 7;
+	c.calendar_through_ms = mon(30);
+	CHECK_EQ_INT(yzf_case_fold(s.r, s.n, &c, mon(2), &st), YZF_OK);
+	CHECK_EQ_INT(st.calendar_version, 7);
+	CHECK(st.decide_by_ms > mon(30));
+	CHECK_EQ_INT(st.provisional, YZF_CASE_D_DECIDE);
+	c.calendar_version = 8;
+	c.calendar_through_ms = mon(400);
+	CHECK_EQ_INT(yzf_case_fold(s.r, s.n, &c, mon(2), &st), YZF_OK);
+	CHECK_EQ_INT(st.calendar_version, 8);
+	CHECK_EQ_INT(st.provisional, 0);
+	/* no calendar: nothing can be called provisional */
+	CHECK_EQ_INT(yzf_case_fold(s.r, s.n, &CTX, mon(2), &st), YZF_OK);
+	CHECK_EQ_INT(st.provisional, 0);
+}
+
 /* A matter's own hearing threshold (行政处罚法第六十三条, 较大数额 by
  * sector) comes before the configured one, by the party's kind. */
 static void test_guard_matter_threshold(void)
@@ -1047,6 +1074,7 @@ int main(void)
 	test_guard_notify_first();
 	test_guard_hearing_offered();
 	test_guard_matter_threshold();
+	test_provisional();
 	test_guard_hearing_window();
 	test_guard_review();
 	test_guard_90_days();

@@ -117,6 +117,14 @@ enum yzf_case_flag {
 	YZF_CASE_F_BAD_RECORD = 1u << 8,
 };
 
+/* Deadlines, as bits of struct yzf_case.provisional. */
+enum yzf_case_deadline {
+	YZF_CASE_D_HEARING = 1u << 0,   /* hearing_until_ms */
+	YZF_CASE_D_DECIDE = 1u << 1,    /* decide_by_ms */
+	YZF_CASE_D_SERVE = 1u << 2,     /* serve_by_ms */
+	YZF_CASE_D_MEASURE = 1u << 3,   /* measure_until_ms */
+};
+
 /* One benchmark tier (行政裁量权基准) of a matter: inclusive fen range. */
 struct yzf_case_tier {
 	char name[YZF_CASE_TIER_NAME_MAX]; /* "lighter", "normal", ... */
@@ -154,6 +162,12 @@ struct yzf_case_ctx {
 	 * offered a hearing (行政处罚法第六十三条) when the matter names no
 	 * threshold of its own; 0: every fine. */
 	int64_t hearing_fen;
+	/* The calendar the working days come from: its version, and the end
+	 * (UTC ms) of the last day its notices cover; a deadline after that
+	 * is provisional (DOMAIN.md §12) until a newer calendar arrives and
+	 * the fold computes it again. 0, 0: no calendar. */
+	int64_t calendar_version;
+	int64_t calendar_through_ms;
 };
 
 /* One record of the case, as the caller read it from a feed. Nothing is
@@ -215,6 +229,9 @@ struct yzf_case {
 	int64_t measure_from_ms, measure_until_ms;
 	int measure_extensions;
 	bool measure_released;
+	int64_t calendar_version;   /* the calendar the deadlines came from */
+	unsigned provisional;       /* YZF_CASE_D_* of the deadlines that lie
+				       past that calendar's last notice */
 	unsigned flags;             /* YZF_CASE_F_* */
 	char irregular[YZF_CASE_MSG_MAX]; /* first irregular step's reason */
 	size_t nsteps;
