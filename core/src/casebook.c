@@ -70,16 +70,24 @@ static bool env_is_wd(void *p, int64_t ms)
 	return yzf_date_weekday(d) <= 5; /* no calendar held: Mon-Fri */
 }
 
-/* The calendar the terminal holds (reference set `calendar`). */
+/* The calendar the terminal holds (reference set `calendar`), as the
+ * index held names it. */
 static int load_calendar(struct yzf *y, struct yzf_calendar **out)
 {
+	struct yzf_refdata_state st;
 	struct yzf_buf b = { 0 };
 	int64_t version;
 	char msg[300];
 	*out = NULL;
-	int rc = yzf_refdata_read(y, "calendar", &b, &version);
-	if (rc == YZF_ENOTFOUND)
+	int rc = yzf_refdata_status(y, &st);
+	if (!rc && st.have_index)
+		rc = yzf_refdata_read(y, &st.index, "calendar", &b, &version);
+	else if (!rc)
+		rc = YZF_ENOTFOUND;
+	if (rc == YZF_ENOTFOUND) {
+		yzf_buf_free(&b);
 		return YZF_OK; /* not published yet: deadlines stay unknown */
+	}
 	if (!rc && yzf_calendar_create(b.p, b.len, out, msg, sizeof msg))
 		rc = yzf_fail(y, YZF_EINVAL, "reference data calendar v%lld: "
 			      "%s", (long long)version, msg);

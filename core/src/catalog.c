@@ -4,7 +4,6 @@
  * from memory. The strings handed out point into the parsed sets, which
  * the catalogue keeps for its lifetime. */
 #include <cjson/cJSON.h>
-#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,58 +156,20 @@ static const char *entry_name(const cJSON *e)
 
 /* --- Fetching and checking a set. -------------------------------------- */
 
-static const struct yzf_refentry *indexed(const struct yzf_refindex *ix,
-					  const char *name)
-{
-	for (size_t i = 0; i < ix->n; i++)
-		if (!strcmp(ix->sets[i].name, name))
-			return &ix->sets[i];
-	return NULL;
-}
-
-/* The content held of set s into out, only if it is exactly what the
- * index names: a stale set is kept by the store but never used. *named is
- * false for an optional set the index does not name. */
+/* The content held of set s into out, as the index names it (an
+ * optional set it does not name: *named false). */
 static int fetch(struct load *l, const struct yzf_refindex *ix, int s,
 		 struct yzf_buf *out, bool *named)
 {
-	const struct yzf_refentry *e = indexed(ix, set_names[s]);
-	uint8_t h[32];
-	sqlite3_stmt *st;
-	int rc = YZF_OK;
-	*named = e != NULL;
-	if (!e)
-		return !set_required[s] ? YZF_OK
-			: lfail(l, YZF_ENOTFOUND, "%s: not named by the "
-				   "reference data index held (version %lld)",
-				   set_names[s], (long long)ix->version);
-	if (sqlite3_prepare_v2(l->y->db, "SELECT version, content FROM refdata "
-			       "WHERE name = ?", -1, &st, NULL) != SQLITE_OK)
-		return yzf_fail_db(l->y, "refdata");
-	sqlite3_bind_text(st, 1, set_names[s], -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = lfail(l, YZF_ENOTFOUND, "%s: the index names version "
-			      "%lld but none is held (sync)", set_names[s],
-			      (long long)e->version);
-	} else if (sqlite3_column_int64(st, 0) != e->version) {
-		rc = lfail(l, YZF_ESTATE, "%s: version %lld held, the "
-			      "index names %lld (stale; sync)", set_names[s],
-			      (long long)sqlite3_column_int64(st, 0),
-			      (long long)e->version);
-	} else {
-		const void *p = sqlite3_column_blob(st, 1);
-		size_t n = (size_t)sqlite3_column_bytes(st, 1);
-		crypto_generichash(h, sizeof h, p, n, NULL, 0);
-		if ((int64_t)n != e->size || sodium_memcmp(h, e->hash, 32))
-			rc = lfail(l, YZF_ECORRUPT, "%s: content held "
-				      "does not match the index's hash and "
-				      "size", set_names[s]);
-		else if (yzf_buf_put(out, p, n), out->oom)
-			rc = YZF_ENOMEM;
-		l->c->version[s] = e->version;
-	}
-	sqlite3_finalize(st);
-	return rc;
+	*named = true;
+	for (size_t i = 0; i < ix->n; i++)
+		if (!strcmp(ix->sets[i].name, set_names[s]))
+			return yzf_refdata_read(l->y, ix, set_names[s], out,
+						&l->c->version[s]);
+	*named = false;
+	return set_required[s] ? yzf_refdata_read(l->y, ix, set_names[s], out,
+						  &l->c->version[s])
+			       : YZF_OK;
 }
 
 /* Rewrite the validator's "body.entries[3].code: ..." as

@@ -112,11 +112,16 @@ int yzf_open_record(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
  * are stamped with it and certificates judged by it, so neither a dead
  * clock battery nor a clock set back moves them. */
 int yzf_time_now(struct yzf *y, int64_t *ms, int32_t *tz);
+/* The same from an attested reading already taken. */
+void yzf_time_of(const struct yzf_attested *a, int64_t *ms, int32_t *tz);
 
 /* The content of the reference set `name` the terminal holds, appended
- * to out, and its version. YZF_ENOTFOUND when none is held. */
-int yzf_refdata_read(struct yzf *y, const char *name, struct yzf_buf *out,
-		     int64_t *version);
+ * to out with its version, only if it is exactly what the index ix (held,
+ * verified) names: a stale set is kept by the store but never used.
+ * YZF_ENOTFOUND (not named, or named but not held), YZF_ESTATE (another
+ * version held), YZF_ECORRUPT (content not the index's hash and size). */
+int yzf_refdata_read(struct yzf *y, const struct yzf_refindex *ix,
+		     const char *name, struct yzf_buf *out, int64_t *version);
 
 /* Keep a server-signed time that answered this terminal's own request as
  * the attested time, with the clocks now (yzf/trust.h); an older one than
@@ -163,6 +168,9 @@ int yzf_cert_load(struct yzf *y, const char *sql_where_key, const void *key,
 		  size_t klen, struct yzf_buf *line, struct yzf_signed_cert *sc);
 int yzf_feed_cert(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		  struct yzf_buf *line, struct yzf_signed_cert *sc);
+/* The pinned city certificate's key: what signs revocations, reference
+ * data and the log's checkpoints. */
+int yzf_city_pk(struct yzf *y, uint8_t pk[YZF_KEY_LEN]);
 int yzf_pinned(struct yzf *y, int kind, struct yzf_buf *line,
 	       struct yzf_signed_cert *sc);
 /* When the certificate with this serial was revoked: YZF_OK with the

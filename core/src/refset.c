@@ -278,17 +278,6 @@ static const struct yzf_refentry *named(const struct yzf_refindex *ix,
 
 /* --- On the terminal. ---------------------------------------------------- */
 
-static int city_key(struct yzf *y, uint8_t pk[YZF_KEY_LEN])
-{
-	struct yzf_buf line = { 0 };
-	struct yzf_signed_cert city;
-	int rc = yzf_pinned(y, YZF_CERT_CITY, &line, &city);
-	if (!rc)
-		memcpy(pk, city.c.key, YZF_KEY_LEN);
-	yzf_buf_free(&line);
-	return rc;
-}
-
 /* The index held, verified again (the store is not trusted to have kept
  * it unaltered); line (may be NULL) receives its bytes. *have is false
  * when none is held. */
@@ -595,7 +584,7 @@ int yzf_refdata_apply(struct yzf *y, const uint8_t *index, size_t ilen,
 	if (!index)
 		return yzf_fail(y, YZF_EINVAL, "reference data: %zu sets came "
 				"without an index: refused", n);
-	int rc = city_key(y, pk);
+	int rc = yzf_city_pk(y, pk);
 	if (!rc)
 		rc = yzf_now(y, &now, &tz);
 	if (!rc)
@@ -623,7 +612,7 @@ int yzf_refdata_status(struct yzf *y, struct yzf_refdata_state *st)
 {
 	uint8_t pk[YZF_KEY_LEN];
 	memset(st, 0, sizeof *st);
-	int rc = city_key(y, pk);
+	int rc = yzf_city_pk(y, pk);
 	if (!rc)
 		rc = held_index(y, pk, &st->index, NULL, &st->have_index);
 	return rc ? rc : judge(y, pk, st);
@@ -638,7 +627,7 @@ int yzf_refdata_held(struct yzf *y, size_t i, struct yzf_refheld *h)
 	sqlite3_stmt *st = NULL;
 	bool have;
 	memset(h, 0, sizeof *h);
-	int rc = city_key(y, pk);
+	int rc = yzf_city_pk(y, pk);
 	if (!rc)
 		rc = held_index(y, pk, &ix, NULL, &have);
 	if (!rc && sqlite3_prepare_v2(y->db, "SELECT name, line, length(content) "
@@ -667,21 +656,44 @@ int yzf_refdata_held(struct yzf *y, size_t i, struct yzf_refheld *h)
 	return rc;
 }
 
-int yzf_refdata_read(struct yzf *y, const char *name, struct yzf_buf *out,
-		     int64_t *version)
+int yzf_refdata_read(struct yzf *y, const struct yzf_refindex *ix,
+		     const char *name, struct yzf_buf *out, int64_t *version)
 {
+	const struct yzf_refentry *e = NULL;
+	uint8_t h[32];
 	sqlite3_stmt *st;
+	for (size_t i = 0; i < ix->n && !e; i++)
+		if (!strcmp(ix->sets[i].name, name))
+			e = &ix->sets[i];
+	if (!e)
+		return yzf_fail(y, YZF_ENOTFOUND, "%s: not named by the "
+				"reference data index held (version %lld)", name,
+				(long long)ix->version);
 	if (sqlite3_prepare_v2(y->db, "SELECT version, content FROM refdata "
 			       "WHERE name = ?", -1, &st, NULL) != SQLITE_OK)
 		return yzf_fail_db(y, "refdata");
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	int rc = YZF_ENOTFOUND;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*version = sqlite3_column_int64(st, 0);
-		yzf_buf_put(out, sqlite3_column_blob(st, 1),
-			    (size_t)sqlite3_column_bytes(st, 1));
-		rc = out->oom ? yzf_fail(y, YZF_ENOMEM, "out of memory")
-			      : YZF_OK;
+	int rc = YZF_OK;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = yzf_fail(y, YZF_ENOTFOUND, "%s: the index names version "
+			      "%lld but none is held (sync)", name,
+			      (long long)e->version);
+	} else if (sqlite3_column_int64(st, 0) != e->version) {
+		rc = yzf_fail(y, YZF_ESTATE, "%s: version %lld held, the index "
+			      "names %lld (stale; sync)", name,
+			      (long long)sqlite3_column_int64(st, 0),
+			      (long long)e->version);
+	} else {
+		const void *p = sqlite3_column_blob(st, 1);
+		size_t n = (size_t)sqlite3_column_bytes(st, 1);
+		crypto_generichash(h, sizeof h, p, n, NULL, 0);
+		if ((int64_t)n != e->size || sodium_memcmp(h, e->hash, 32))
+			rc = yzf_fail(y, YZF_ECORRUPT, "%s: content held does "
+				      "not match the index's hash and size",
+				      name);
+		else if (yzf_buf_put(out, p, n), out->oom)
+			rc = yzf_fail(y, YZF_ENOMEM, "out of memory");
+		*version = e->version;
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -172,10 +172,8 @@ static int append_one(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 /* An officer whose certificate does not cover now has no authority to act:
  * refuse before signing a record that could never verify. The window is
  * read once per session. */
-static int cert_covers_now(struct yzf *y, struct yzf_sess *s)
+static int cert_covers_now(struct yzf *y, struct yzf_sess *s, int64_t now)
 {
-	int64_t now;
-	int32_t tz;
 	if (!s->have_validity) {
 		struct yzf_buf line = { 0 };
 		struct yzf_signed_cert sc;
@@ -192,13 +190,13 @@ static int cert_covers_now(struct yzf *y, struct yzf_sess *s)
 			s->not_after = rev - 1;
 		s->have_validity = true;
 	}
-	int rc = yzf_time_now(y, &now, &tz);
-	if (!rc && s->revoked && now > s->not_after) {
+	int rc = YZF_OK;
+	if (s->revoked && now > s->not_after) {
 		char at[YZF_TIME_LEN + 1];
 		yzf_time_fmt(s->not_after + 1, s->tz, at);
 		rc = yzf_fail(y, YZF_ECERT, "the officer's feed certificate was "
 			      "revoked at %s: new records are refused", at);
-	} else if (!rc && (now < s->not_before || now > s->not_after)) {
+	} else if (now < s->not_before || now > s->not_after) {
 		char nb[YZF_TIME_LEN + 1], na[YZF_TIME_LEN + 1];
 		yzf_time_fmt(s->not_before, s->tz, nb);
 		yzf_time_fmt(s->not_after, s->tz, na);
@@ -224,19 +222,18 @@ int yzf_append(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	if (rc)
 		return rc;
 	const uint8_t *sk = s->sk;
-	rc = cert_covers_now(y, s);
-	if (rc)
-		return rc;
 	rc = yzf_begin(y);
 	if (rc)
 		return rc;
 	rc = yzf_read_head(y, feed, &seq, id);
-	if (rc == YZF_OK)
-		rc = yzf_time_now(y, &now, &tz);
-	if (rc == YZF_OK)
-		rc = yzf_mono(y, &mono);
+	/* one reading of the clocks for the batch, under the write lock */
 	if (rc == YZF_OK)
 		rc = yzf_attested(y, &att);
+	if (rc == YZF_OK) {
+		yzf_time_of(&att, &now, &tz);
+		mono = att.mono_now_ms;
+		rc = cert_covers_now(y, s, now);
+	}
 	if (rc == YZF_OK && first_seq)
 		*first_seq = seq + 1;
 	for (size_t i = 0; i < n && rc == YZF_OK; i++)

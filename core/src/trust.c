@@ -80,15 +80,15 @@ int yzf_checkpoint_parse(const uint8_t *line, size_t len,
 int yzf_attested(struct yzf *y, struct yzf_attested *a)
 {
 	int64_t mono;
-	int32_t tz;
 	memset(a, 0, sizeof *a);
-	int rc = yzf_now(y, &a->clock_ms, &tz);
+	int rc = yzf_now(y, &a->clock_ms, &a->clock_tz);
 	if (!rc)
 		rc = yzf_mono(y, &mono);
 	if (rc)
 		return rc;
+	a->mono_now_ms = mono;
 	a->now_ms = a->clock_ms;
-	a->tz = tz;
+	a->tz = a->clock_tz;
 	sqlite3_stmt *st = yzf_stmt(y, ST_ATTESTED, "SELECT at, tz, mono, local "
 				    "FROM attested WHERE id = 1");
 	if (!st)
@@ -121,18 +121,20 @@ int yzf_attested(struct yzf *y, struct yzf_attested *a)
 	return YZF_OK;
 }
 
+void yzf_time_of(const struct yzf_attested *a, int64_t *ms, int32_t *tz)
+{
+	bool att = a->have && a->by_mono;
+	*ms = att ? a->now_ms : a->clock_ms;
+	*tz = att ? a->tz : a->clock_tz;
+}
+
 int yzf_time_now(struct yzf *y, int64_t *ms, int32_t *tz)
 {
 	struct yzf_attested a;
 	int rc = yzf_attested(y, &a);
-	if (rc)
-		return rc;
-	if (a.have && a.by_mono) {
-		*ms = a.now_ms;
-		*tz = a.tz;
-		return YZF_OK;
-	}
-	return yzf_now(y, ms, tz);
+	if (!rc)
+		yzf_time_of(&a, ms, tz);
+	return rc;
 }
 
 int yzf_attest(struct yzf *y, int64_t at_ms, int32_t tz)
@@ -295,18 +297,15 @@ int yzf_log_check(struct yzf *y, const uint8_t *nonce, const cJSON *log,
 		  struct yzf_checkpoint *c, bool *kept)
 {
 	*kept = false;
-	struct yzf_buf cl = { 0 };
-	struct yzf_signed_cert city;
-	uint8_t root[32];
+	uint8_t pk[YZF_KEY_LEN], root[32];
 	uint64_t m;
 	char why[256];
-	int rc = yzf_pinned(y, YZF_CERT_CITY, &cl, &city);
-	yzf_buf_free(&cl);
+	int rc = yzf_city_pk(y, pk);
 	if (!rc)
 		rc = held(y, &m, root, NULL);
 	if (rc)
 		return rc;
-	rc = check_log(city.c.key, log, m, root, c, why);
+	rc = check_log(pk, log, m, root, c, why);
 	if (rc == YZF_ECORRUPT) {
 		int erc = keep_evidence(y, log, why);
 		*kept = !erc;
@@ -415,13 +414,11 @@ int yzf_trust_status(struct yzf *y, struct yzf_trust_status *s)
 			       "WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
 		return yzf_fail_db(y, "checkpoint");
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		struct yzf_buf cl = { 0 };
-		struct yzf_signed_cert city;
-		rc = yzf_pinned(y, YZF_CERT_CITY, &cl, &city);
-		yzf_buf_free(&cl);
+		uint8_t pk[YZF_KEY_LEN];
+		rc = yzf_city_pk(y, pk);
 		if (!rc && yzf_checkpoint_parse(sqlite3_column_blob(st, 0),
 						(size_t)sqlite3_column_bytes(st, 0),
-						city.c.key, &s->ckpt, &e))
+						pk, &s->ckpt, &e))
 			rc = yzf_fail(y, YZF_ECORRUPT, "checkpoint held: %s",
 				      e.why);
 		s->have_ckpt = !rc;

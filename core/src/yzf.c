@@ -632,6 +632,17 @@ int yzf_pinned(struct yzf *y, int kind, struct yzf_buf *line,
 	return rc;
 }
 
+int yzf_city_pk(struct yzf *y, uint8_t pk[YZF_KEY_LEN])
+{
+	struct yzf_buf line = { 0 };
+	struct yzf_signed_cert city;
+	int rc = yzf_pinned(y, YZF_CERT_CITY, &line, &city);
+	if (!rc)
+		memcpy(pk, city.c.key, YZF_KEY_LEN);
+	yzf_buf_free(&line);
+	return rc;
+}
+
 int yzf_cert_save(struct yzf *y, const struct yzf_signed_cert *sc,
 		  const uint8_t *line, size_t len)
 {

@@ -70,6 +70,8 @@ struct yzf_attested {
 	int64_t local_ms;   /* the wall clock when it arrived */
 	int64_t now_ms;     /* the best estimate of now, never < at_ms */
 	int64_t clock_ms;   /* the wall clock now */
+	int32_t clock_tz;   /* and its zone */
+	int64_t mono_now_ms; /* the monotonic clock now */
 	int64_t drift_ms;   /* clock_ms - now_ms: how far the clock is off */
 	bool by_mono;       /* now_ms came from the monotonic clock */
 };
