@@ -126,9 +126,11 @@ static int show(struct cli *c, const struct yzf_case_ctx *ctx)
 	}
 	if (c->json) {
 		struct yzf_buf b = { 0 };
-		rc = yzf_case_dump(&s, &b);
-		printf("%.*s\n", (int)b.len, (const char *)b.p);
+		if ((rc = yzf_case_dump(&s, &b)) == YZF_OK)
+			printf("%.*s\n", (int)b.len, (const char *)b.p);
 		yzf_buf_free(&b);
+		if (rc)
+			return cli_fail(c, rc, "case show");
 	} else {
 		show_text(id, &s);
 	}
