@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: a city authority, its sync daemon (yzf-syncd on loopback,
-# TLS 1.2, an embedded SQLite store) and a simulated handheld terminal doing
-# a morning's field work end to end, printing what happened.
+# TLS 1.2, an embedded SQLite store) and two simulated handheld terminals,
+# one per officer, doing a morning's field work end to end, printing what
+# happened.
 #
 #   demo/field-day.sh [BUILD_DIR]      (default: build)
 #
@@ -19,8 +20,11 @@ export YZF_PORT=sim
 unset YZF_SIM_TIME  # the city's daemon judges request times by its real clock
 SYNCD=$build/syncd/net/yzf-syncd
 T=$W/terminal
+T2=$W/terminal-2
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*" | sed "s|$SYNCD|yzf-syncd|g; s|$YZF|yzf|g; s|$W/||g; s|${A:-none}|<张明的feed>|g"; "$@"; }
+run() { printf '$ %s\n' "$*" | sed "s|$SYNCD|yzf-syncd|g; s|$YZF|yzf|g; s|$W/||g; s|${A:-none}|<张明的feed>|g; s|${B:-none}|<李华的feed>|g"; "$@"; }
+# A terminal syncs: pushes its feed, pulls what colleagues did in its cases.
+synced() { printf '$ yzf --home %s sync   (%s)\n' "$(basename "$1")" "$2"; "$YZF" --home "$1" sync >/dev/null; }
 
 say "City: the province root and Guangzhou's issuing key (in $W/city)"
 run "$YZF" authority init --dir "$W/city" --root-name 广东省人民政府 \
@@ -62,11 +66,11 @@ echo 135790 | run "$YZF" --home "$T" enroll online --server "$URL" \
 	--ca "$W/syncd/ca.crt" --code "$CODE_A" --terminal GZ-TH-0042
 A=$("$YZF" --home "$T" --json status | grep -o '"feed":"[0-9a-f]*"' | head -1 | cut -d'"' -f4)
 echo 135790 | run "$YZF" --home "$T" login --officer 44010020230001
-say "李华 enrolls while 张明 is logged in (the store's data key opens only with a PIN)"
-echo 246802 | run "$YZF" --home "$T" enroll online --server "$URL" \
-	--ca "$W/syncd/ca.crt" --code "$CODE_B"
-B=$("$YZF" --home "$T" --json status | grep -o '"feed":"[0-9a-f]*"' | sed -n 2p | cut -d'"' -f4)
-echo 246802 | run "$YZF" --home "$T" login --officer 44010020230002
+say "李华 enrolls on her own terminal, GZ-TH-0043"
+echo 246802 | run "$YZF" --home "$T2" enroll online --server "$URL" \
+	--ca "$W/syncd/ca.crt" --code "$CODE_B" --terminal GZ-TH-0043
+B=$("$YZF" --home "$T2" --json status | grep -o '"feed":"[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+echo 246802 | run "$YZF" --home "$T2" login --officer 44010020230002
 
 say "On site: 天河路385号, a food shop. Two officers, credentials shown."
 CASE=C-20261127-TH-0007
@@ -84,7 +88,7 @@ echo '{"item":"预包装食品保质期","result":"violation","finding":"货架�
 echo '{"item":"从业人员健康证明","result":"compliant"}' |
 	run "$YZF" --home "$T" append inspection.item --officer 44010020230001 --case $CASE --loc 23.1375121,113.3310248,410
 echo '{"text":"已拍照固定超期饼干6包，当事人在场。"}' |
-	run "$YZF" --home "$T" append note --officer 44010020230002 --case $CASE --loc 23.1375118,113.3310239,520
+	run "$YZF" --home "$T2" append note --officer 44010020230002 --case $CASE --loc 23.1375118,113.3310239,520
 echo '{"outcome":"order_correction","summary":"责令立即下架超过保质期食品并公示许可证，三日内复查。","items":3,"party_signed":true}' |
 	run "$YZF" --home "$T" append inspection.end --officer 44010020230001 --case $CASE --loc 23.1375120,113.3310240,450
 
@@ -92,8 +96,6 @@ say "The officer types a wrong field: refused with the field named, nothing writ
 echo '{"item":"索证索票","result":"unclear"}' |
 	run "$YZF" --home "$T" append inspection.item --officer 44010020230001 --case $CASE || echo "(exit $?: refused)"
 
-say "The case, across both officers' feeds"
-run "$YZF" --home "$T" log --case $CASE
 say "One record in full"
 run "$YZF" --home "$T" show 3 --officer 44010020230001
 
@@ -110,8 +112,12 @@ done
 (cd "$here" && run "$SYNCD" --config "$W/syncd.ini" admin publish \
 	--name calendar --file data/calendar/calendar-cn.json)
 
-say "Both officers' feeds go to the city; the terminal trusts only the city's CA"
+say "Back in network: each terminal sends its officer's feed to the city, trusting only the city's CA"
 run "$YZF" --home "$T" sync
+run "$YZF" --home "$T2" sync
+synced "$T" "张明's terminal receives 李华's note of the inspection they share"
+say "The inspection, across both officers' feeds, on 张明's terminal"
+run "$YZF" --home "$T" log --case $CASE
 say "Reference data held: the city's index, its expiry (judged on attested time), each set"
 run "$YZF" --home "$T" refdata
 run "$YZF" --home "$T" sync --status
@@ -120,44 +126,56 @@ run "$YZF" --home "$T" catalog search 保质期
 run "$YZF" --home "$T" catalog show SC-FOOD-003
 run "$YZF" --home "$T" catalog tier SC-FOOD-003 60000
 echo "city store: $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM records') records from $(sqlite3 "$W/syncd/store.db" 'SELECT count(*) FROM feeds WHERE head_seq > 0') feeds"
-say "The expired biscuits: a general-procedure penalty case on matter SC-FOOD-003 (李华 also heads the team)"
+say "The expired biscuits: a general-procedure penalty case on matter SC-FOOD-003, 张明 and 李华 (who also heads the team) its officers"
 printf '$ yzf --home terminal case new --officer 44010020230001 <<JSON (case.open)\n'
 PEN=$("$YZF" --home "$T" case new --officer 44010020230001 <<JSON | sed -n 's/^case.open seq [0-9]* case //p'
 {"kind":"PENALTY_ORDINARY","matter":"SC-FOOD-003",
- "party":{"kind":"legal_person","name":"广州市天河区禾丰食品店有限公司","id":"91440106MA5ANQ3R3W"}}
+ "party":{"kind":"legal_person","name":"广州市天河区禾丰食品店有限公司","id":"91440106MA5ANQ3R3W"},
+ "team":["44010020230002"]}
 JSON
 )
 echo "opened case $PEN"
-echo '{"major":false,"summary":"经营超过保质期的饼干 12 包"}' | run "$YZF" --home "$T" case step case.file --case "$PEN" --officer 44010020230002
+synced "$T" "the case goes to the city"
+synced "$T2" "the city sends it to 李华, named in its team"
+echo '{"major":false,"summary":"经营超过保质期的饼干 12 包"}' | run "$YZF" --home "$T2" case step case.file --case "$PEN" --officer 44010020230002
+synced "$T2" "立案 goes up"; synced "$T" "and reaches 张明"
 echo '{"penalty":"fine","amount_fen":6000000,"rights":["statement","defence","hearing"]}' |
 	run "$YZF" --home "$T" case step case.notify --case "$PEN" --officer 44010020230001
+synced "$T" "the notice goes up"; synced "$T2" "and reaches 李华"
 say "A decision the same day is refused: the party has 5 working days to ask for a hearing"
 echo '{"penalty":"fine","amount_fen":6000000,"tier":"lighter"}' |
-	run "$YZF" --home "$T" case step case.decide --case "$PEN" --officer 44010020230002 || true
-say "The party waives the hearing in writing; the decision (从轻 tier of the benchmark), co-signed by a second officer"
+	run "$YZF" --home "$T2" case step case.decide --case "$PEN" --officer 44010020230002 || true
+say "The party waives the hearing in writing; 李华 decides (从轻 tier of the benchmark), 张明 co-signs on his terminal"
 echo '{"choice":"waive"}' | run "$YZF" --home "$T" case step case.hearing_request --case "$PEN" --officer 44010020230001
-printf '$ yzf --home terminal case step case.decide --case %s --officer 44010020230002\n' "$PEN"
-DSEQ=$(echo '{"penalty":"fine","amount_fen":6000000,"tier":"lighter"}' |
-	"$YZF" --home "$T" case step case.decide --case "$PEN" --officer 44010020230002 | sed -n 's/^case.decide seq \([0-9]*\).*/\1/p')
-echo "case.decide seq $DSEQ"
-echo "{\"feed\":\"$B\",\"seq\":$DSEQ}" | run "$YZF" --home "$T" case step case.cosign --case "$PEN" --officer 44010020230001
+synced "$T" "the waiver goes up"; synced "$T2" "and reaches 李华"
+echo '{"penalty":"fine","amount_fen":6000000,"tier":"lighter"}' |
+	run "$YZF" --home "$T2" case step case.decide --case "$PEN" --officer 44010020230002
 say "The decision as a document (data now, printed later): its 文号 from a block leased before going on site"
-run "$YZF" --home "$T" lease get --doc-type CFJD --count 10 --officer 44010020230002
+run "$YZF" --home "$T2" lease get --doc-type CFJD --count 10 --officer 44010020230002
 echo '{"party":"广州市天河区禾丰食品店有限公司","party_id":"91440106MA5ANQ3R3W","facts":"经营超过保质期的饼干 12 包（保质期至 2026-11-20）","violated":"《中华人民共和国食品安全法》第三十四条第十项","penalty_basis":"《中华人民共和国食品安全法》第一百二十四条第一款","penalty":"罚款人民币陆万元整（从轻）"}' |
-	run "$YZF" --home "$T" doc issue --case "$PEN" --type CFJD --officer 44010020230002
+	run "$YZF" --home "$T2" doc issue --case "$PEN" --type CFJD --officer 44010020230002
+synced "$T2" "the decision goes up"; synced "$T" "and reaches 张明"
+run "$YZF" --home "$T" case cosign --case "$PEN" --officer 44010020230001
 echo "{\"method\":\"on_site\",\"date\":\"$(TZ=Asia/Shanghai date +%F)\"}" |
 	run "$YZF" --home "$T" case step case.serve --case "$PEN" --officer 44010020230001
 echo '{"amount_fen":6000000,"method":"bank"}' | run "$YZF" --home "$T" case step case.pay --case "$PEN" --officer 44010020230001
-echo '{"result":"executed"}' | run "$YZF" --home "$T" case step case.close --case "$PEN" --officer 44010020230002
+synced "$T" "co-signature, service and payment go up"; synced "$T2" "and reach 李华"
+echo '{"result":"executed"}' | run "$YZF" --home "$T2" case step case.close --case "$PEN" --officer 44010020230002
+synced "$T2" "结案 goes up"; synced "$T" "and reaches 张明"
 run "$YZF" --home "$T" case show "$PEN"
 run "$YZF" --home "$T" case deadlines
-"$YZF" --home "$T" sync >/dev/null
+say "Both terminals and the city fold the same records to the same case, byte for byte"
+"$YZF" --home "$T" --json case show "$PEN" >"$W/case-T.json"
+"$YZF" --home "$T2" --json case show "$PEN" >"$W/case-T2.json"
+"$SYNCD" --config "$W/syncd.ini" admin case "$PEN" >"$W/case-city.json"
+cmp "$W/case-T.json" "$W/case-T2.json" && cmp "$W/case-T.json" "$W/case-city.json" &&
+	echo "GZ-TH-0042, GZ-TH-0043 and the city: $(wc -c <"$W/case-T.json") identical bytes, stage $(sed -n 's/.*"stage":"\([a-z_.]*\)".*/\1/p' "$W/case-T.json")"
 say "The city signed what it holds: a Merkle log checkpoint, checked by the terminal"
 run "$YZF" --home "$T" trust status
 "$SYNCD" --config "$W/syncd.ini" admin checkpoint >"$W/audit-old.ckpt"
 say "A photo of the expired biscuits goes up as evidence, by hash, resumable"
 head -c 1500000 /dev/urandom >"$W/IMG_0042.jpg"
-run "$YZF" --home "$T" blob push "$W/IMG_0042.jpg" --officer 44010020230002
+run "$YZF" --home "$T2" blob push "$W/IMG_0042.jpg" --officer 44010020230002
 say "Document numbers for offline printing: a block leased, one taken"
 run "$YZF" --home "$T" lease get --doc-type ZLGZ --count 20 --officer 44010020230001
 run "$YZF" --home "$T" lease take --doc-type ZLGZ --officer 44010020230001

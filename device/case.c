@@ -137,15 +137,31 @@ static int show(struct cli *c, const struct yzf_case_ctx *ctx)
 	return s.flags ? EXIT_VERIFY : EXIT_OK;
 }
 
+/* Append one step through the guards; prints where it went. */
+static int write_step(struct cli *c, const struct yzf_case_ctx *ctx,
+		      const uint8_t feed[YZF_KEY_LEN], const char *id,
+		      const char *type, const char *body, size_t len)
+{
+	char warn[YZF_CASE_MSG_MAX];
+	int64_t seq;
+	int rc = yzf_case_append(c->y, feed, id, type, body, len, NULL, ctx,
+				 warn, sizeof warn, &seq);
+	if (rc)
+		return cli_fail(c, rc, "case");
+	if (warn[0])
+		fprintf(stderr, "yzf case: flagged: %s\n", warn);
+	printf("%s seq %lld case %s\n", type, (long long)seq, id);
+	return EXIT_OK;
+}
+
 /* case new: case.open with a fresh case id; case step TYPE: any step. */
 static int step(struct cli *c, const struct yzf_case_ctx *ctx, bool open)
 {
 	const char *type = open ? "case.open" : cli_arg(c, 1),
 		   *id = cli_opt(c, "case"), *file = cli_opt(c, "file");
 	uint8_t feed[YZF_KEY_LEN];
-	char *body, newid[48], warn[YZF_CASE_MSG_MAX];
+	char *body, newid[48];
 	size_t len;
-	int64_t seq;
 	if (!type || (!open && !id)) {
 		fprintf(stderr, "yzf case step case.TYPE --case ID (body JSON on "
 			"stdin or --file)\n");
@@ -171,15 +187,80 @@ static int step(struct cli *c, const struct yzf_case_ctx *ctx, bool open)
 		perror(file ? file : "stdin");
 		return EXIT_NOTFOUND;
 	}
-	int rc = yzf_case_append(c->y, feed, id, type, body, len, NULL, ctx,
-				 warn, sizeof warn, &seq);
+	ec = write_step(c, ctx, feed, id, type, body, len);
 	free(body);
-	if (rc)
-		return cli_fail(c, rc, "case");
-	if (warn[0])
-		fprintf(stderr, "yzf case: flagged: %s\n", warn);
-	printf("%s seq %lld case %s\n", type, (long long)seq, id);
-	return EXIT_OK;
+	return ec;
+}
+
+/* case cosign: the second officer co-signs the decision or measure of
+ * the case another feed signed and nobody has co-signed yet (行政处罚法
+ * 第四十二条); --seq (and --feed) pick one when there are several. */
+static int cosign(struct cli *c, const struct yzf_case_ctx *ctx)
+{
+	const char *id = cli_opt(c, "case"), *want_seq = cli_opt(c, "seq"),
+		   *want_feed = cli_opt(c, "feed");
+	uint8_t feed[YZF_KEY_LEN];
+	struct yzf_case *s = NULL;
+	const struct yzf_case_taken *pick = NULL;
+	int64_t now;
+	size_t found = 0;
+	char fh[2 * YZF_KEY_LEN + 1], body[160];
+	if (!id) {
+		fprintf(stderr, "yzf case cosign --case ID [--seq N [--feed "
+			"HEX]]\n");
+		return EXIT_USAGE;
+	}
+	int ec = cli_feed(c, feed);
+	if (ec)
+		return ec;
+	if (!(s = malloc(sizeof *s)))
+		return cli_fail(c, YZF_ENOMEM, "case cosign");
+	int rc = now_of(c, &now);
+	if (!rc)
+		rc = yzf_case_load(c->y, id, ctx, now, s);
+	if (rc) {
+		free(s);
+		return cli_fail(c, rc, "case cosign");
+	}
+	for (size_t i = 0; i < s->nsteps; i++) {
+		const struct yzf_case_taken *k = &s->steps[i];
+		if ((k->step != YZF_STEP_DECIDE && k->step != YZF_STEP_MEASURE) ||
+		    k->cosigned || !memcmp(k->feed, feed, YZF_KEY_LEN))
+			continue;
+		cli_hex(k->feed, YZF_KEY_LEN, fh);
+		if ((want_seq && atoll(want_seq) != k->seq) ||
+		    (want_feed && strcmp(want_feed, fh) != 0))
+			continue;
+		if (found++ == 0)
+			pick = k;
+	}
+	if (found != 1) {
+		if (found)
+			fprintf(stderr, "yzf case cosign: %zu steps of case %s "
+				"await a co-signature: name one with --seq and "
+				"--feed\n", found, id);
+		else
+			fprintf(stderr, "yzf case cosign: nothing in case %s "
+				"awaits a co-signature from this officer\n", id);
+		for (size_t i = 0; found && i < s->nsteps; i++) {
+			const struct yzf_case_taken *k = &s->steps[i];
+			if ((k->step == YZF_STEP_DECIDE ||
+			     k->step == YZF_STEP_MEASURE) && !k->cosigned &&
+			    memcmp(k->feed, feed, YZF_KEY_LEN) != 0) {
+				cli_hex(k->feed, YZF_KEY_LEN, fh);
+				fprintf(stderr, "  %s seq %lld feed %s\n",
+					yzf_case_step_name(k->step),
+					(long long)k->seq, fh);
+			}
+		}
+		free(s);
+		return found ? EXIT_USAGE : EXIT_NOTFOUND;
+	}
+	cli_hex(pick->feed, YZF_KEY_LEN, fh);
+	snprintf(body, sizeof body, "{\"feed\":\"%s\",\"seq\":%lld}", fh,
+		 (long long)pick->seq);
+	free(s);
+	return write_step(c, ctx, feed, id, "case.cosign", body, strlen(body));
 }
 
 /* Every case held, with its stage and the next deadline; --overdue only
@@ -235,7 +316,7 @@ int cmd_case(struct cli *c)
 	const char *sub = cli_arg(c, 0);
 	struct yzf_case_env *env = NULL;
 	if (!sub) {
-		fprintf(stderr, "yzf case new|step|show|list|deadlines\n");
+		fprintf(stderr, "yzf case new|step|cosign|show|list|deadlines\n");
 		return EXIT_USAGE;
 	}
 	int ec = cli_open(c, false);
@@ -248,6 +329,8 @@ int cmd_case(struct cli *c)
 		ec = step(c, ctx, true);
 	else if (!strcmp(sub, "step"))
 		ec = step(c, ctx, false);
+	else if (!strcmp(sub, "cosign"))
+		ec = cosign(c, ctx);
 	else if (!strcmp(sub, "show"))
 		ec = show(c, ctx);
 	else if (!strcmp(sub, "list"))
@@ -255,7 +338,7 @@ int cmd_case(struct cli *c)
 	else if (!strcmp(sub, "deadlines"))
 		ec = list(c, ctx, true);
 	else {
-		fprintf(stderr, "yzf case new|step|show|list|deadlines\n");
+		fprintf(stderr, "yzf case new|step|cosign|show|list|deadlines\n");
 		ec = EXIT_USAGE;
 	}
 	yzf_case_env_close(env);

@@ -51,6 +51,8 @@ static const char usage[] =
 "  case new [--case ID] [--officer NO]   open a case: case.open JSON on stdin\n"
 "  case step case.TYPE --case ID    the next step (JSON on stdin), only if the\n"
 "                                   law allows it now (refusals cite the article)\n"
+"  case cosign --case ID [--seq N --feed HEX]   co-sign the decision or measure\n"
+"                                   another officer signed (行政处罚法第四十二条)\n"
 "  case show ID | list | deadlines [--overdue]   the fold of a case's records,\n"
 "                                   its flags and deadlines [--hearing-yuan N]\n"
 "  doc issue --case ID --type CODE  a document of the case from its template\n"

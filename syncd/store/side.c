@@ -158,9 +158,12 @@ int syncd_store_case_records(const char *path, const uint8_t feed[YZF_KEY_LEN],
 			     struct yzf_buf *out, size_t *count, bool *more,
 			     char *msg, size_t cap)
 {
-	sqlite3_stmt *mine = NULL, *recs = NULL, *cert = NULL;
+	sqlite3_stmt *mine = NULL, *recs = NULL, *cert = NULL, *team = NULL;
 	sqlite3 *db = side_open(path, false, msg, cap);
 	int rc = YZF_OK;
+	char team_ids[SYNCD_TEAM_MAX][YZF_CASE_MAX];
+	const char *todo[2 * SYNCD_TEAM_MAX];
+	size_t ntodo = 0, nteam = 0;
 	*count = 0;
 	*more = false;
 	if (!db)
@@ -172,20 +175,42 @@ int syncd_store_case_records(const char *path, const uint8_t feed[YZF_KEY_LEN],
 			       "(?, ?) ORDER BY feed, seq LIMIT ?", -1, &recs,
 			       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT line FROM certs WHERE key = ? AND kind "
-			       "= 'feed'", -1, &cert, NULL) != SQLITE_OK) {
+			       "= 'feed'", -1, &cert, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT DISTINCT t.case_id FROM certs c JOIN "
+			       "case_team t ON t.officer = json_extract(CAST("
+			       "c.line AS TEXT), '$.cert.subject.officer.no') "
+			       "WHERE c.key = ? AND c.kind = 'feed' ORDER BY "
+			       "t.case_id LIMIT ?", -1, &team, NULL) != SQLITE_OK) {
 		rc = side_fail(db, msg, cap);
 		goto out;
 	}
-	/* one case at a time, in the order given; the cursor resumes inside
-	 * the first case that did not fit */
-	for (size_t i = 0; i < ncases && !*more; i++) {
+	/* the cases given that the feed wrote in, then its team's others */
+	for (size_t i = 0; i < ncases && i < SYNCD_TEAM_MAX; i++) {
 		sqlite3_reset(mine);
 		sqlite3_bind_text(mine, 1, cases[i], -1, SQLITE_STATIC);
 		sqlite3_bind_blob(mine, 2, feed, YZF_KEY_LEN, SQLITE_STATIC);
-		if (sqlite3_step(mine) != SQLITE_ROW)
-			continue; /* not this feed's case */
+		if (sqlite3_step(mine) == SQLITE_ROW)
+			todo[ntodo++] = cases[i];
+	}
+	sqlite3_bind_blob(team, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(team, 2, SYNCD_TEAM_MAX);
+	while (sqlite3_step(team) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(team, 0);
+		size_t k = 0;
+		if (!id || strlen(id) >= YZF_CASE_MAX)
+			continue;
+		while (k < ntodo && strcmp(todo[k], id) != 0)
+			k++;
+		if (k < ntodo)
+			continue; /* already asked for */
+		memcpy(team_ids[nteam], id, strlen(id) + 1);
+		todo[ntodo++] = team_ids[nteam++];
+	}
+	/* one case at a time, in that order; the cursor resumes inside the
+	 * first case that did not fit */
+	for (size_t i = 0; i < ntodo && !*more; i++) {
 		sqlite3_reset(recs);
-		sqlite3_bind_text(recs, 1, cases[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(recs, 1, todo[i], -1, SQLITE_STATIC);
 		sqlite3_bind_blob(recs, 2, feed, YZF_KEY_LEN, SQLITE_STATIC);
 		sqlite3_bind_blob(recs, 3, cur->feed, YZF_KEY_LEN, SQLITE_STATIC);
 		sqlite3_bind_int64(recs, 4, cur->seq);
@@ -224,6 +249,7 @@ out:
 	sqlite3_finalize(mine);
 	sqlite3_finalize(recs);
 	sqlite3_finalize(cert);
+	sqlite3_finalize(team);
 	side_close(db);
 	return rc;
 }

@@ -28,6 +28,7 @@ enum {
 	ST_LOG_ADD,    /* the next position of the log */
 	ST_LOG_AT,     /* a stored record's position */
 	ST_TIME_FLAG,  /* a record whose wall time cannot be true */
+	ST_TEAM,       /* a case.open's team, for pull */
 	ST_COUNT
 };
 
@@ -47,6 +48,9 @@ static const char *const sql_of[ST_COUNT] = {
 	[ST_LOG_AT] = "SELECT idx FROM log WHERE feed = ? AND seq = ?",
 	[ST_TIME_FLAG] = "INSERT INTO record_flags (feed, seq, reason) VALUES "
 			 "(?, ?, ?)",
+	[ST_TEAM] = "INSERT OR IGNORE INTO case_team (officer, case_id) "
+		    "SELECT value, ? FROM json_each(CAST(? AS TEXT), "
+		    "'$.body.team')",
 };
 
 struct syncd_store {
@@ -514,6 +518,13 @@ static int append(struct syncd_store *s, struct push_job *j,
 				  SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			return job_fail(s, j, "record_flags");
+	}
+	if (it->opens_case) {
+		st = stmt(s, ST_TEAM);
+		sqlite3_bind_text(st, 1, it->case_id, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, it->bytes, (int)it->len, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return job_fail(s, j, "case_team");
 	}
 	it->outcome = OUT_STORED;
 	j->stored++;

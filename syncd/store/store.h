@@ -61,6 +61,7 @@ struct push_item {
 	uint8_t id[YZF_ID_LEN];
 	uint8_t prev[YZF_ID_LEN];
 	char case_id[YZF_CASE_MAX]; /* "" when it names no case */
+	bool opens_case;            /* a case.open: its team is indexed */
 	size_t flag;                /* SIZE_MAX, or the offset in job->reasons
 				       of why its wall time cannot be true */
 	/* set by the writer */
@@ -177,10 +178,13 @@ int syncd_store_code_use(const char *path, const uint8_t hash[32], int64_t now,
 			 const uint8_t feed[YZF_KEY_LEN], syncd_issue_fn issue,
 			 void *ctx, char *msg, size_t cap);
 
-/* Records other feeds made in the cases (of those the feed has a record
- * of) after the cursor, at most max, appended to out as exchange lines,
- * each feed's certificate line first. *more when some remain: the cursor
- * then says where to resume. */
+/* Records other feeds made in the cases after the cursor, at most max,
+ * appended to out as exchange lines, each feed's certificate line first.
+ * The cases are those given of which the feed has a record, then up to
+ * SYNCD_TEAM_MAX cases whose case.open names the feed's officer in its
+ * team (by case id). *more when some remain: the cursor then says where
+ * to resume. */
+#define SYNCD_TEAM_MAX 64
 struct syncd_case_cursor {
 	uint8_t feed[YZF_KEY_LEN];
 	int64_t seq;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A case under the law across two terminals, through the real yzf-syncd:
 # officer A (terminal 1) opens a general-procedure penalty case on a
-# matter of the catalogue the city published; the team head H (terminal 2)
-# joins it, files it and decides; every step goes through the legal guards
+# matter of the catalogue the city published, naming the team head H
+# (terminal 2), who receives it without having written in it, files it
+# and decides; officer O (terminal 3), not of the team, receives nothing; every step goes through the legal guards
 # on the terminal that signs it, refusals cite the article and write
 # nothing, and after syncing both terminals fold the case to the same
 # state.
@@ -11,9 +12,11 @@
 city_up
 check "terminal 1" make_terminal "$W/t1" GZ-T-0101
 check "terminal 2" make_terminal "$W/t2" GZ-T-0102
+check "terminal 3" make_terminal "$W/t3" GZ-T-0103
 A=$(enroll "$W/t1" 135790 张明 44010020230001 广州市天河区市场监督管理局 $USCC_SCJG)
 H=$(enroll "$W/t2" 246802 王刚 44010020230009 广州市天河区市场监督管理局 $USCC_SCJG officer,head)
-login "$W/t1" 135790 "$A" && login "$W/t2" 246802 "$H"
+O=$(enroll "$W/t3" 975310 李四 44010020230011 广州市天河区市场监督管理局 $USCC_SCJG)
+login "$W/t1" 135790 "$A" && login "$W/t2" 246802 "$H" && login "$W/t3" 975310 "$O"
 check "daemon starts" start_daemon
 for set in laws matters benchmarks doctypes agencies; do
 	check "publish $set" sh -c "'$YZF_SYNCD' --config '$W/syncd.ini' admin publish --name $set --file '$SRCDIR/data/refdata/$set.json' >/dev/null"
@@ -31,14 +34,15 @@ expect_exit 5 "a case on a matter outside the catalogue" sh -c "echo '{\"kind\":
 contains "$W/err" "第十三条" "cites Measures art. 13"
 check "nothing written" test "$(records "$W/t1")" = "$n"
 
-expect_exit 0 "A opens the case" sh -c "echo '{\"kind\":\"PENALTY_ORDINARY\",\"matter\":\"SC-FOOD-003\",\"party\":{\"kind\":\"legal_person\",\"name\":\"广州市天河区禾丰食品店有限公司\",\"id\":\"91440106MA5ANQ3R3W\"}}' | '$YZF' --home '$W/t1' case new"
+expect_exit 0 "A opens the case" sh -c "echo '{\"kind\":\"PENALTY_ORDINARY\",\"matter\":\"SC-FOOD-003\",\"party\":{\"kind\":\"legal_person\",\"name\":\"广州市天河区禾丰食品店有限公司\",\"id\":\"91440106MA5ANQ3R3W\"},\"team\":[\"44010020230009\"]}' | '$YZF' --home '$W/t1' case new"
 CASE=$(sed -n 's/^case.open seq [0-9]* case //p' "$W/out")
 check "a case id" test -n "$CASE"
 expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
-# H joins the case (an officer sees the cases they work on) and pulls it.
-echo '{"text":"承办"}' | "$YZF" --home "$W/t2" append note --case "$CASE" >/dev/null
+# H is of the case's team: the city sends it before H wrote in it.
 expect_exit 0 "terminal 2 syncs and pulls the case" sync_to "$W/t2"
 contains "$W/out" "1 new records from other officers" "A's case.open reached terminal 2"
+expect_exit 0 "terminal 3 syncs" sync_to "$W/t3"
+check "an officer outside the team receives nothing of it" test "$(sqlite3 "$W/t3/store.db" "SELECT count(*) FROM records WHERE case_id = '$CASE'")" = 0
 expect_exit 0 "H files the case" step "$W/t2" "$CASE" case.file '{"major":false}'
 expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
 expect_exit 0 "terminal 1 pulls the filing" sync_to "$W/t1"
@@ -61,7 +65,14 @@ expect_exit 0 "H decides in the 从轻 tier" step "$W/t2" "$CASE" case.decide '{
 DSEQ=$(sed -n 's/^case.decide seq \([0-9]*\).*/\1/p' "$W/out")
 expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
 expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
-expect_exit 0 "A co-signs the decision" step "$W/t1" "$CASE" case.cosign "{\"feed\":\"$H\",\"seq\":$DSEQ}"
+n=$(records "$W/t2")
+expect_exit 5 "H has nothing to co-sign: the decision is H's own" "$YZF" --home "$W/t2" case cosign --case "$CASE"
+contains "$W/err" "nothing in case" "says so"
+check "nothing written" test "$(records "$W/t2")" = "$n"
+expect_exit 0 "A co-signs the decision" "$YZF" --home "$W/t1" case cosign --case "$CASE"
+contains "$W/out" "case.cosign seq" "a co-signature"
+expect_exit 0 "the case's records" "$YZF" --home "$W/t1" log --case "$CASE"
+contains "$W/out" "{\"feed\":\"$H\",\"seq\":$DSEQ}" "co-signs H's decision by feed and seq"
 expect_exit 0 "A serves it on site" step "$W/t1" "$CASE" case.serve "{\"method\":\"on_site\",\"date\":\"$(TZ=Asia/Shanghai date +%F)\"}"
 expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
 expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
