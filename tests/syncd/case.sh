@@ -122,5 +122,23 @@ n=$(records "$W/t1")
 expect_exit 6 "a 5,000-yuan fine in the simple procedure" step "$W/t1" "$SIMPLE" case.notify '{"penalty":"fine","amount_fen":500000,"rights":["statement","defence"]}'
 contains "$W/err" "行政处罚法第五十一条" "cites the article"
 check "nothing written" test "$(records "$W/t1")" = "$n"
+# refuse HOME CASE TYPE JSON ARTICLE WHAT: refused citing ARTICLE, nothing written
+refuse() {
+	local n; n=$(records "$1")
+	expect_exit 6 "$6" step "$1" "$2" "$3" "$4"
+	contains "$W/err" "$5" "cites $5"
+	check "nothing written" test "$(records "$1")" = "$n"
+}
+refuse "$W/t1" "$SIMPLE" case.decide '{"penalty":"fine","amount_fen":10000,"tier":"lighter"}' "第四十四条" "no decision before the party is told"
+
+# A major case H runs alone on terminal 2: 立案, 告知, no review yet.
+expect_exit 0 "H opens a case" sh -c "echo '{\"kind\":\"PENALTY_ORDINARY\",\"matter\":\"SC-FOOD-003\",\"party\":{\"kind\":\"legal_person\",\"name\":\"某超市有限公司\",\"id\":\"91440106MA5ANQ3R3W\"}}' | '$YZF' --home '$W/t2' case new"
+MAJOR=$(sed -n 's/^case.open seq [0-9]* case //p' "$W/out")
+expect_exit 0 "H files it as major" step "$W/t2" "$MAJOR" case.file '{"major":true}'
+refuse "$W/t2" "$MAJOR" case.notify '{"penalty":"fine","amount_fen":10000000,"rights":["statement","defence"]}' "第六十三条" "a 100,000-yuan fine must be told with the right to a hearing"
+expect_exit 0 "H notifies, a hearing offered" step "$W/t2" "$MAJOR" case.notify '{"penalty":"fine","amount_fen":10000000,"rights":["statement","defence","hearing"]}'
+expect_exit 0 "the party waives the hearing" step "$W/t2" "$MAJOR" case.hearing_request '{"choice":"waive"}'
+refuse "$W/t2" "$MAJOR" case.decide '{"penalty":"fine","amount_fen":10000000,"tier":"heavier"}' "第五十八条" "a major case is not decided before its legal review"
+refuse "$W/t2" "$CASE" case.cosign "{\"feed\":\"$H\",\"seq\":$DSEQ}" "第四十二条" "an officer does not co-sign their own decision"
 stop_daemon
 done_tests
