@@ -170,6 +170,29 @@ say "Both terminals and the city fold the same records to the same case, byte fo
 "$SYNCD" --config "$W/syncd.ini" admin case "$PEN" >"$W/case-city.json"
 cmp "$W/case-T.json" "$W/case-T2.json" && cmp "$W/case-T.json" "$W/case-city.json" &&
 	echo "GZ-TH-0042, GZ-TH-0043 and the city: $(wc -c <"$W/case-T.json") identical bytes, stage $(sed -n 's/.*"stage":"\([a-z_.]*\)".*/\1/p' "$W/case-T.json")"
+say "A petrol station's pump area: devices are forbidden there, so the inspection goes to paper (平台办法第二十二条)"
+run "$YZF" --home "$T2" lease get --doc-type P-XCJCBL --count 50 --officer 44010020230002
+run "$YZF" --home "$T2" paper start --ground devices_forbidden --text "加油区禁止使用移动电子设备" --place "广州市天河区中山大道西加油站" --officer 44010020230002 | tee "$W/paper-start.out"
+EP=$(sed -n 's/^paper episode \(P-[0-9a-f-]*\) started.*/\1/p' "$W/paper-start.out")
+sleep 1
+ACT=$(TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S.000+08:00); YEAR=${ACT:0:4}
+echo "[{\"doctype\":\"XCJCBL\",\"serial\":{\"year\":$YEAR,\"no\":8},\"at\":\"$ACT\"}]" >"$W/paper-docs.json"
+run "$YZF" --home "$T2" paper end --docs "$W/paper-docs.json" --officer 44010020230002
+say "Back at the car: the status reminds her what is to be entered, and by when"
+run "$YZF" --home "$T2" status
+say "She enters the paper record with a photo of the signed form: in time"
+head -c 300000 /dev/urandom >"$W/paper-form-8.jpg"
+FORM=$(b2sum -l 256 "$W/paper-form-8.jpg" | cut -d' ' -f1)
+echo "{\"episode\":\"$EP\",\"doctype\":\"XCJCBL\",\"serial\":{\"year\":$YEAR,\"no\":8},\"at\":\"$ACT\",\"party\":{\"kind\":\"legal_person\",\"name\":\"广州市天河区某加油站有限公司\",\"id\":\"91440106MA5ANQ3R3W\"},\"facts\":\"加油区消防器材配备齐全，未发现违法行为\",\"photos\":[\"$FORM\"]}" |
+	run "$YZF" --home "$T2" paper backfill --officer 44010020230002
+say "张明 enters a form from last week's platform outage, never recorded then: accepted, flagged late"
+OLD_ACT=$(TZ=Asia/Shanghai date -d '8 days ago' +%Y-%m-%dT10:00:00.000+08:00)
+OLD_EP="P-$(TZ=Asia/Shanghai date -d '8 days ago' +%Y%m%d)-00000000a001"
+echo "{\"episode\":\"$OLD_EP\",\"doctype\":\"ZLGZ\",\"serial\":{\"year\":${OLD_ACT:0:4},\"no\":31},\"at\":\"$OLD_ACT\",\"party\":{\"kind\":\"sole_trader\",\"name\":\"天河区某五金店\"},\"facts\":\"占道经营，责令当日改正\",\"photos\":[\"$FORM\"]}" |
+	run "$YZF" --home "$T" paper backfill --officer 44010020230001
+run "$YZF" --home "$T2" blob push "$W/paper-form-8.jpg" --officer 44010020230002 >/dev/null
+"$YZF" --home "$T" sync >/dev/null; "$YZF" --home "$T2" sync >/dev/null
+run "$YZF" --home "$T" paper list || true
 say "The city signed what it holds: a Merkle log checkpoint, checked by the terminal"
 run "$YZF" --home "$T" trust status
 "$SYNCD" --config "$W/syncd.ini" admin checkpoint >"$W/audit-old.ckpt"

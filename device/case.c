@@ -22,15 +22,6 @@ static int env_open(struct cli *c, struct yzf_case_env **env)
 		  : EXIT_OK;
 }
 
-/* Now as the terminal acts: the attested time carried forward. */
-static int now_of(struct cli *c, int64_t *now)
-{
-	struct yzf_attested a;
-	int rc = yzf_attested(c->y, &a);
-	*now = a.now_ms;
-	return rc;
-}
-
 /* A deadline: INT64_MAX is one the calendar held could not tell. */
 static void when(int64_t ms, char out[40])
 {
@@ -115,7 +106,7 @@ static int show(struct cli *c, const struct yzf_case_ctx *ctx)
 		fprintf(stderr, "yzf case show CASE-ID\n");
 		return EXIT_USAGE;
 	}
-	int rc = now_of(c, &now);
+	int rc = cli_now(c, &now);
 	if (!rc)
 		rc = yzf_case_load(c->y, id, ctx, now, &s);
 	if (rc)
@@ -177,7 +168,7 @@ static int step(struct cli *c, const struct yzf_case_ctx *ctx, bool open)
 		char t[32];
 		randombytes_buf(r, sizeof r);
 		cli_hex(r, sizeof r, hex);
-		now_of(c, &now);
+		cli_now(c, &now);
 		cli_time(now, 480, t);
 		snprintf(newid, sizeof newid, "C-%.4s%.2s%.2s-%s", t, t + 5, t + 8,
 			 hex);
@@ -215,7 +206,7 @@ static int cosign(struct cli *c, const struct yzf_case_ctx *ctx)
 		return ec;
 	if (!(s = malloc(sizeof *s)))
 		return cli_fail(c, YZF_ENOMEM, "case cosign");
-	int rc = now_of(c, &now);
+	int rc = cli_now(c, &now);
 	if (!rc)
 		rc = yzf_case_load(c->y, id, ctx, now, s);
 	if (rc) {
@@ -272,7 +263,7 @@ static int list(struct cli *c, const struct yzf_case_ctx *ctx, bool deadlines)
 	int64_t now;
 	size_t n = 0;
 	bool overdue_only = cli_flag(c, "overdue");
-	int rc = now_of(c, &now), ec = EXIT_OK;
+	int rc = cli_now(c, &now), ec = EXIT_OK;
 	if (!rc)
 		rc = yzf_case_ids(c->y, &ids, &n);
 	for (size_t i = 0; !rc && i < n; i++) {

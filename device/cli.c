@@ -292,3 +292,11 @@ void cli_refdata_warn(const char *who, const struct yzf_refdata_state *st)
 			"%zu it names are not held\n", who, st->stale,
 			(long long)st->index.version, st->missing);
 }
+
+int cli_now(struct cli *c, int64_t *now)
+{
+	struct yzf_attested a;
+	int rc = yzf_attested(c->y, &a);
+	*now = a.now_ms;
+	return rc;
+}

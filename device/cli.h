@@ -50,6 +50,8 @@ int cli_read_pin(const char *prompt, char *pin, size_t cap, size_t *len);
 int cli_feed(struct cli *c, uint8_t feed[YZF_KEY_LEN]);
 void cli_hex(const uint8_t *p, size_t n, char *out);
 void cli_time(int64_t ms, int32_t tz, char out[32]);
+/* Now as the terminal acts: the attested time carried forward. */
+int cli_now(struct cli *c, int64_t *now);
 /* Warn on stderr ("yzf <who>: warning: ...") when the reference data
  * index held is expired by attested time, or sets are stale or missing. */
 void cli_refdata_warn(const char *who, const struct yzf_refdata_state *st);
@@ -63,6 +65,10 @@ int cmd_trust(struct cli *c);
 int cmd_catalog(struct cli *c);
 int cmd_case(struct cli *c);
 int cmd_doc(struct cli *c);
+int cmd_paper(struct cli *c);
+/* Status lines for paper documents still to enter (paper.c); the number
+ * of them. */
+size_t paper_reminders(struct cli *c, const char *indent);
 /* Status lines for numbered document types with no 文号 left (doc.c). */
 void doc_lease_warnings(struct cli *c, const uint8_t feed[YZF_KEY_LEN]);
 #endif

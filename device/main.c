@@ -59,6 +59,15 @@ static const char usage[] =
 "                                   (fields JSON on stdin), its 文号 taken\n"
 "                                   from the leased block when numbered\n"
 "  doc show --case ID               the documents of a case\n"
+"  paper start --ground G [--text T] [--place P]   work goes to paper (平台办法\n"
+"                                   第二十二条): no_network, platform_failure,\n"
+"                                   devices_forbidden, other (--text: the law)\n"
+"  paper end [--docs FILE]          back on the platform: the paper documents\n"
+"                                   made, [{doctype, serial:{year,no}, at}]\n"
+"  paper backfill [--file F]        enter one (paper.backfill JSON on stdin),\n"
+"                                   due 3 working days after the act; a late one\n"
+"                                   is flagged, a serial entered twice refused\n"
+"  paper list [--pending]           every paper document and its deadline\n"
 "\n"
 "City authority (keys in --dir):\n"
 "  authority init --dir D --root-name N --city-name N --region CODE [--years N]\n"
@@ -233,6 +242,8 @@ static int cmd_logout(struct cli *c)
 	}
 	if ((ec = cli_feed(c, feed)))
 		return ec;
+	/* the last chance to be told before the shift ends */
+	paper_reminders(c, "");
 	int rc = yzf_logout(c->y, feed);
 	return rc ? cli_fail(c, rc, "logout") : EXIT_OK;
 }
@@ -607,6 +618,11 @@ static int cmd_status(struct cli *c)
 				doc_lease_warnings(c, o[i].feed);
 		}
 	}
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		any = any || o[i].session;
+	if (!root && any)
+		paper_reminders(c, "");
 	if (root) {
 		char *s = cJSON_PrintUnformatted(root);
 		printf("%s\n", s ? s : "{}");
@@ -844,6 +860,7 @@ int main(int argc, char **argv)
 		{ "lease", cmd_lease }, { "refdata", cmd_refdata },
 		{ "trust", cmd_trust }, { "catalog", cmd_catalog },
 		{ "case", cmd_case }, { "doc", cmd_doc },
+		{ "paper", cmd_paper },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

@@ -72,7 +72,7 @@ static bool env_is_wd(void *p, int64_t ms)
 
 /* The calendar the terminal holds (reference set `calendar`), as the
  * index held names it. */
-static int load_calendar(struct yzf *y, struct yzf_calendar **out)
+int yzf_refdata_calendar(struct yzf *y, struct yzf_calendar **out)
 {
 	struct yzf_refdata_state st;
 	struct yzf_buf b = { 0 };
@@ -130,7 +130,7 @@ int yzf_case_env_open(struct yzf *y, int64_t hearing_fen,
 	*out = NULL;
 	int rc = yzf_catalog_open(y, &cat);
 	if (!rc)
-		rc = load_calendar(y, &cal);
+		rc = yzf_refdata_calendar(y, &cal);
 	if (rc) {
 		yzf_catalog_close(cat);
 		return rc;

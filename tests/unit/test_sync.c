@@ -9,6 +9,7 @@
 #include "check.h"
 #include "yzf/yzf.h"
 #include "yzf_port_sim.h"
+#include "term.h"
 
 static char dir[] = "/tmp/yzf-test-sync.XXXXXX";
 static uint8_t city_sk[64]; /* the city issuing key */
@@ -16,58 +17,13 @@ static uint8_t city_sk[64]; /* the city issuing key */
 /* A terminal with one logged-in officer and n notes. */
 static struct yzf *setup(struct yzf_port **p, uint8_t feed[32], int n)
 {
-	uint8_t root_sk[64], seal_sk[32];
-	struct yzf_cert root = { 0 }, city, fc = { 0 };
-	struct yzf_buf trust = { 0 }, req = { 0 }, bundle = { 0 };
-	struct yzf_sim_opts o = { .start_ms = 1764205200000LL };
-	struct yzf_config cfg = { .terminal = "T-1", .kdf_ops = 1,
-				  .kdf_mem = 8 << 20 };
-	struct yzf *y = NULL;
-	char msg[256], term[65];
-	root.kind = YZF_CERT_ROOT;
-	crypto_sign_keypair(root.key, root_sk);
-	memcpy(root.issuer, root.key, 32);
-	strcpy(root.name, "省");
-	root.not_before = 1700000000000LL;
-	root.not_after = 2500000000000LL;
-	city = root;
-	city.kind = YZF_CERT_CITY;
-	city.serial[0] = 1;
-	crypto_sign_keypair(city.key, city_sk);
-	crypto_box_keypair(city.seal, seal_sk);
-	strcpy(city.region, "440100");
-	yzf_cert_sign_line(&root, root_sk, &trust);
-	yzf_buf_putc(&trust, '\n');
-	yzf_cert_sign_line(&city, root_sk, &trust);
-	yzf_buf_putc(&trust, '\n');
-	*p = yzf_port_sim_create(dir, &o);
-	CHECK_EQ_INT(yzf_open(*p, YZF_OPEN_CREATE, &y, msg, sizeof msg), YZF_OK);
-	CHECK_EQ_INT(yzf_init(y, &cfg, trust.p, trust.len), YZF_OK);
-	CHECK_EQ_INT(yzf_enroll_request(y, "135790", 6, &req, feed), YZF_OK);
-	CHECK_EQ_INT(yzf_request_parse(req.p, req.len, fc.key, term, NULL), YZF_OK);
-	fc.kind = YZF_CERT_FEED;
-	fc.serial[0] = 2;
-	memcpy(fc.issuer, city.key, 32);
-	strcpy(fc.name, "张明");
-	strcpy(fc.officer_no, "1");
-	strcpy(fc.agency, "局");
-	strcpy(fc.uscc, "11440106MB2C492807");
-	strcpy(fc.terminal, term);
-	fc.roles = YZF_ROLE_OFFICER;
-	fc.not_before = 1700000000000LL;
-	fc.not_after = 2000000000000LL;
-	yzf_buf_put(&bundle, trust.p, trust.len);
-	yzf_cert_sign_line(&fc, city_sk, &bundle);
-	CHECK_EQ_INT(yzf_enroll_complete(y, bundle.p, bundle.len, feed), YZF_OK);
-	CHECK_EQ_INT(yzf_login(y, feed, "135790", 6), YZF_OK);
+	struct yzf *y = term_open(dir, 1764205200000LL, YZF_ROLE_OFFICER, p,
+				  feed, city_sk);
 	for (int i = 0; i < n; i++) {
 		struct yzf_append a = { .type = "note", .body = "{\"text\":\"x\"}",
 					.body_len = 12 };
 		CHECK_EQ_INT(yzf_append(y, feed, &a, 1, NULL), YZF_OK);
 	}
-	yzf_buf_free(&trust);
-	yzf_buf_free(&req);
-	yzf_buf_free(&bundle);
 	return y;
 }
 

@@ -178,6 +178,14 @@ YZF_API int yzf_refset_version(struct yzf *y, const char *name,
 YZF_API int yzf_refset_list(struct yzf *y, size_t i, char name[33],
 			    int64_t *version, int64_t *size);
 
+/* The working-day calendar held: the `calendar` set as the index names
+ * it, parsed (yzf/calendar.h). *out is NULL when none is held yet (the
+ * caller then says deadlines are unknown); else the caller destroys it
+ * with yzf_calendar_destroy. YZF_EINVAL when the held set does not
+ * parse. */
+struct yzf_calendar;
+YZF_API int yzf_refdata_calendar(struct yzf *y, struct yzf_calendar **out);
+
 #ifdef __cplusplus
 }
 #endif

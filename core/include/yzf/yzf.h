@@ -62,5 +62,6 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "calendar.h"
 #include "case.h"
 #include "catalog.h"
+#include "paper.h"
 
 #endif
