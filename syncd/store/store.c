@@ -29,6 +29,8 @@ enum {
 	ST_LOG_AT,     /* a stored record's position */
 	ST_TIME_FLAG,  /* a record whose wall time cannot be true */
 	ST_TEAM,       /* a case.open's team, for pull */
+	ST_SERIAL_ADD, /* a paper.backfill's serial, the first entry kept */
+	ST_SERIAL_AT,  /* the first entry of that serial */
 	ST_COUNT
 };
 
@@ -51,6 +53,17 @@ static const char *const sql_of[ST_COUNT] = {
 	[ST_TEAM] = "INSERT OR IGNORE INTO case_team (officer, case_id) "
 		    "SELECT value, ? FROM json_each(CAST(? AS TEXT), "
 		    "'$.body.team')",
+	[ST_SERIAL_ADD] = "INSERT OR IGNORE INTO paper_serials (doctype, year, "
+			  "no, feed, seq) SELECT json_extract(b, "
+			  "'$.body.doctype'), json_extract(b, "
+			  "'$.body.serial.year'), json_extract(b, "
+			  "'$.body.serial.no'), ?, ? FROM (SELECT CAST(? AS "
+			  "TEXT) AS b)",
+	[ST_SERIAL_AT] = "SELECT p.feed, p.seq, p.doctype, p.year, p.no FROM "
+			 "paper_serials p, (SELECT CAST(? AS TEXT) AS b) WHERE "
+			 "p.doctype = json_extract(b, '$.body.doctype') AND "
+			 "p.year = json_extract(b, '$.body.serial.year') AND "
+			 "p.no = json_extract(b, '$.body.serial.no')",
 };
 
 struct syncd_store {
@@ -485,6 +498,48 @@ static bool conflict(struct syncd_store *s, struct push_job *j, int64_t head,
 	return false;
 }
 
+/* A paper document's serial: the first entry is kept; a later one (from
+ * a terminal that could not know) gets *reason naming the first. */
+static int paper_serial(struct syncd_store *s, struct push_job *j,
+			const struct push_item *it, size_t *reason)
+{
+	sqlite3_stmt *st = stmt(s, ST_SERIAL_ADD);
+	*reason = SIZE_MAX;
+	sqlite3_bind_blob(st, 1, j->feed, YZF_KEY_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, it->seq);
+	sqlite3_bind_blob(st, 3, it->bytes, (int)it->len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return job_fail(s, j, "paper_serials");
+	if (sqlite3_changes(s->db) > 0)
+		return YZF_OK;
+	st = stmt(s, ST_SERIAL_AT);
+	sqlite3_bind_blob(st, 1, it->bytes, (int)it->len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return job_fail(s, j, "paper_serials");
+	char h[2 * YZF_KEY_LEN + 1];
+	syncd_hex(sqlite3_column_blob(st, 0), YZF_KEY_LEN, h);
+	*reason = syncd_push_reason(j, "paper serial %s %lld No. %lld was "
+				    "entered already, by feed %.16s seq %lld",
+				    (const char *)sqlite3_column_text(st, 2),
+				    (long long)sqlite3_column_int64(st, 3),
+				    (long long)sqlite3_column_int64(st, 4), h,
+				    (long long)sqlite3_column_int64(st, 1));
+	sqlite3_reset(st);
+	return YZF_OK;
+}
+
+/* Join two flag reasons of one record into one (record_flags holds one). */
+static size_t both(struct push_job *j, size_t a, size_t b)
+{
+	char x[256], y[256];
+	if (a == SIZE_MAX || b == SIZE_MAX)
+		return a == SIZE_MAX ? b : a;
+	/* copies: adding a reason may move the buffer they lie in */
+	snprintf(x, sizeof x, "%s", syncd_push_reason_at(j, a));
+	snprintf(y, sizeof y, "%s", syncd_push_reason_at(j, b));
+	return syncd_push_reason(j, "%s; %s", x, y);
+}
+
 /* A verified record that continues the head: insert it, move the head. */
 static int append(struct syncd_store *s, struct push_job *j,
 		  struct push_item *it, int64_t now, int64_t *head,
@@ -510,6 +565,13 @@ static int append(struct syncd_store *s, struct push_job *j,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return job_fail(s, j, "log");
 	it->log_idx = s->log_next++;
+	if (it->paper) {
+		size_t dup;
+		int rc = paper_serial(s, j, it, &dup);
+		if (rc)
+			return rc;
+		it->flag = both(j, it->flag, dup);
+	}
 	if (it->flag != SIZE_MAX) {
 		st = stmt(s, ST_TIME_FLAG);
 		sqlite3_bind_blob(st, 1, j->feed, YZF_KEY_LEN, SQLITE_STATIC);

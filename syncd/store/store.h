@@ -62,6 +62,7 @@ struct push_item {
 	uint8_t prev[YZF_ID_LEN];
 	char case_id[YZF_CASE_MAX]; /* "" when it names no case */
 	bool opens_case;            /* a case.open: its team is indexed */
+	bool paper;                 /* a paper.backfill: its serial is too */
 	size_t flag;                /* SIZE_MAX, or the offset in job->reasons
 				       of why its wall time cannot be true */
 	/* set by the writer */

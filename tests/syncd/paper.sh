@@ -68,5 +68,16 @@ contains "$W/err" "was entered already, by feed ${B:0:16}" "names B's entry"
 check "nothing written" test "$(records "$W/ta")" = "$n"
 expect_exit 0 "logout reminds of the one left" sh -c "'$YZF' --home '$W/ta' logout --feed $A"
 contains "$W/out" "REMINDER: 1 paper document to enter" "at logout"
+login "$W/ta" 135790 "$A"
+# Both enter ZLGZ 77 while neither knows of the other's entry: the city
+# keeps both, flags the later, naming the first.
+Z=$(echo "$BODY" | sed "s/\"XCJCBL\"/\"ZLGZ\"/; s/\"no\":501/\"no\":77/")
+expect_exit 0 "B enters ZLGZ 77" sh -c "echo '$Z' | '$YZF' --home '$W/tb' paper backfill"
+expect_exit 0 "A enters ZLGZ 77 too, offline" sh -c "echo '$Z' | '$YZF' --home '$W/ta' paper backfill"
+expect_exit 0 "B syncs first" sync_to "$W/tb"
+expect_exit 0 "A syncs" sync_to "$W/ta"
+contains "$W/err" "paper serial ZLGZ $YEAR No. 77 was entered already, by feed ${B:0:16}" "A is told the city flagged it"
+check "the city flagged A's entry" test "$(sqlite3 "$S/store.db" "SELECT count(*) FROM record_flags WHERE feed = X'$A' AND reason LIKE 'paper serial ZLGZ%'")" = 1
+check "and kept both" test "$(sqlite3 "$S/store.db" "SELECT count(*) FROM records WHERE case_id = '$EP'")" = 5
 stop_daemon
 done_tests
