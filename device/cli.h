@@ -66,6 +66,7 @@ int cmd_catalog(struct cli *c);
 int cmd_case(struct cli *c);
 int cmd_doc(struct cli *c);
 int cmd_paper(struct cli *c);
+int cmd_location(struct cli *c);
 /* Status lines for paper documents still to enter (paper.c); the number
  * of them. */
 size_t paper_reminders(struct cli *c, const char *indent);

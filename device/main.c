@@ -68,6 +68,13 @@ static const char usage[] =
 "                                   due 3 working days after the act; a late one\n"
 "                                   is flagged, a serial entered twice refused\n"
 "  paper list [--pending]           every paper document and its deadline\n"
+"  location status | on | off --reason T [--case ID]   the location lock\n"
+"                                   (平台办法第二十一条): off without the head's\n"
+"                                   approval is recorded as a violation\n"
+"  location approve (--for NO | --case ID) --reason T [--from T] [--until T |\n"
+"                   --hours N]      the head approves location off\n"
+"  location log                     each record's fix, flagged: no fix, stale,\n"
+"                                   coarse, off, unapproved, jump\n"
 "\n"
 "City authority (keys in --dir):\n"
 "  authority init --dir D --root-name N --city-name N --region CODE [--years N]\n"
@@ -860,7 +867,7 @@ int main(int argc, char **argv)
 		{ "lease", cmd_lease }, { "refdata", cmd_refdata },
 		{ "trust", cmd_trust }, { "catalog", cmd_catalog },
 		{ "case", cmd_case }, { "doc", cmd_doc },
-		{ "paper", cmd_paper },
+		{ "paper", cmd_paper }, { "location", cmd_location },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

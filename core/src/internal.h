@@ -183,4 +183,14 @@ int yzf_revoked_at(struct yzf *y, const uint8_t serial[YZF_SERIAL_LEN],
 int yzf_cert_save(struct yzf *y, const struct yzf_signed_cert *sc,
 		  const uint8_t *line, size_t len);
 
+/* loclock.c: the seq of the feed's loc.off in force, 0 when location is
+ * on (records made meanwhile carry {"none":"off"}). */
+int yzf_loc_off_seq(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
+		    int64_t *seq);
+/* loclock.c: the `loc` of a record the feed makes now (monotonic time
+ * mono) that names none: {"none":"off"} while location is off, else the
+ * port's newest fix, else why there is none. */
+int yzf_loc_here(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t mono,
+		 struct yzf_loc *out);
+
 #endif

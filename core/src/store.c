@@ -111,13 +111,12 @@ int yzf_store_row(struct yzf *y, const struct yzf_record *r,
 	return s == SQLITE_DONE ? YZF_OK : yzf_fail_db(y, "insert record");
 }
 
-static const struct yzf_loc no_source = { .fix = false, .none = "no_source" };
-
 /* Build, sign and store one record after (seq, prev). */
 static int append_one(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		      const uint8_t *sk, const struct yzf_append *a, size_t idx,
 		      int64_t seq, uint8_t prev[YZF_ID_LEN], int64_t now,
-		      int32_t tz, int64_t mono, const struct yzf_attested *att)
+		      int32_t tz, int64_t mono, const struct yzf_attested *att,
+		      const struct yzf_loc *here)
 {
 	struct yzf_record r;
 	uint8_t sig[YZF_SIG_LEN];
@@ -154,7 +153,7 @@ static int append_one(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	memcpy(r.type, type, strlen(type) + 1);
 	if (a->case_id)
 		memcpy(r.case_id, a->case_id, strlen(a->case_id) + 1);
-	r.loc = a->loc ? *a->loc : no_source;
+	r.loc = a->loc ? *a->loc : *here;
 	r.body = y->body.p;
 	r.body_len = y->body.len;
 	yzf_buf_reset(&y->env);
@@ -212,6 +211,7 @@ int yzf_append(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 {
 	struct yzf_sess *s;
 	struct yzf_attested att;
+	struct yzf_loc here;
 	int64_t seq, now, mono;
 	int32_t tz;
 	uint8_t id[YZF_ID_LEN];
@@ -234,11 +234,14 @@ int yzf_append(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		mono = att.mono_now_ms;
 		rc = cert_covers_now(y, s, now);
 	}
+	/* where the terminal is, for the records that do not say */
+	if (rc == YZF_OK)
+		rc = yzf_loc_here(y, feed, mono, &here);
 	if (rc == YZF_OK && first_seq)
 		*first_seq = seq + 1;
 	for (size_t i = 0; i < n && rc == YZF_OK; i++)
 		rc = append_one(y, feed, sk, &recs[i], i + 1, ++seq, id, now, tz,
-				mono, &att);
+				mono, &att, &here);
 	if (rc == YZF_OK)
 		rc = yzf_write_head(y, feed, seq, id);
 	if (rc == YZF_OK)

@@ -4,15 +4,51 @@
 #ifndef YZF_TEST_TERM_H
 #define YZF_TEST_TERM_H
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
 #include "yzf/yzf.h"
 #include "yzf_port_sim.h"
 
+/* The trust bundle and city certificate of the last term_open. */
+static struct yzf_buf term_trust;
+static struct yzf_cert term_city;
+static uint8_t term_serial = 3; /* term_open uses 1 and 2 */
+
+/* Enroll another officer on the terminal and log them in: name, 执法证号,
+ * agency USCC, roles; feed receives the new feed. */
+static inline void term_officer(struct yzf *y, const uint8_t city_sk[64],
+			 const char *name, const char *no, const char *uscc,
+			 unsigned roles, uint8_t feed[32])
+{
+	struct yzf_cert fc = { 0 };
+	struct yzf_buf req = { 0 }, bundle = { 0 };
+	char term[65], pin[] = "135790";
+	CHECK_EQ_INT(yzf_enroll_request(y, pin, 6, &req, feed), YZF_OK);
+	CHECK_EQ_INT(yzf_request_parse(req.p, req.len, fc.key, term, NULL), YZF_OK);
+	fc.kind = YZF_CERT_FEED;
+	fc.serial[0] = term_serial++;
+	memcpy(fc.issuer, term_city.key, 32);
+	snprintf(fc.name, sizeof fc.name, "%s", name);
+	snprintf(fc.officer_no, sizeof fc.officer_no, "%s", no);
+	strcpy(fc.agency, "局");
+	snprintf(fc.uscc, sizeof fc.uscc, "%s", uscc);
+	strcpy(fc.terminal, term);
+	fc.roles = roles;
+	fc.not_before = 1700000000000LL;
+	fc.not_after = 2000000000000LL;
+	yzf_buf_put(&bundle, term_trust.p, term_trust.len);
+	yzf_cert_sign_line(&fc, city_sk, &bundle);
+	CHECK_EQ_INT(yzf_enroll_complete(y, bundle.p, bundle.len, feed), YZF_OK);
+	CHECK_EQ_INT(yzf_login(y, feed, pin, 6), YZF_OK);
+	yzf_buf_free(&req);
+	yzf_buf_free(&bundle);
+}
+
 /* Open a new terminal in dir at sim time start_ms with one officer (roles
  * YZF_ROLE_*) logged in; city_sk receives the city issuing key. */
-static struct yzf *term_open(const char *dir, int64_t start_ms,
+static inline struct yzf *term_open(const char *dir, int64_t start_ms,
 			     unsigned roles, struct yzf_port **p,
 			     uint8_t feed[32], uint8_t city_sk[64])
 {
@@ -62,7 +98,10 @@ static struct yzf *term_open(const char *dir, int64_t start_ms,
 	CHECK_EQ_INT(yzf_login(y, feed, "135790", 6), YZF_OK);
 	sodium_memzero(root_sk, sizeof root_sk);
 	sodium_memzero(seal_sk, sizeof seal_sk);
-	yzf_buf_free(&trust);
+	yzf_buf_free(&term_trust);
+	term_trust = trust;
+	term_city = city;
+	trust = (struct yzf_buf){ 0 };
 	yzf_buf_free(&req);
 	yzf_buf_free(&bundle);
 	return y;

@@ -30,4 +30,16 @@
 #define YZF_DEFAULT_SESSION_TTL_MS (12LL * 3600 * 1000) /* one shift */
 #endif
 
+/* The location lock (yzf/loclock.h): the bounds a record's fix is judged
+ * by. */
+#ifndef YZF_LOC_MAX_AGE_MS
+#define YZF_LOC_MAX_AGE_MS 30000 /* a fix older than this is stale */
+#endif
+#ifndef YZF_LOC_MAX_ACC_CM
+#define YZF_LOC_MAX_ACC_CM 5000 /* 50 m: coarser is not the site */
+#endif
+#ifndef YZF_LOC_MAX_SPEED_MM_S
+#define YZF_LOC_MAX_SPEED_MM_S 55556 /* 200 km/h between two records */
+#endif
+
 #endif

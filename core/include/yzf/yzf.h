@@ -63,5 +63,6 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "case.h"
 #include "catalog.h"
 #include "paper.h"
+#include "loclock.h"
 
 #endif
