@@ -164,6 +164,7 @@ static int check_record(const struct syncd_ingest *in,
 	memcpy(it->case_id, rec.case_id, sizeof it->case_id);
 	it->opens_case = rec.case_id[0] && !strcmp(rec.type, "case.open");
 	it->paper = !strcmp(rec.type, "paper.backfill");
+	it->approval = rec.case_id[0] && !strcmp(rec.type, "loc.approve");
 	it->flag = time_flag(j, &rec, syncd_store_now(in->store));
 	yzf_record_id(it->bytes, it->len, it->sig, it->id);
 	it->kind = ITEM_RECORD;

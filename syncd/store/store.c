@@ -29,6 +29,7 @@ enum {
 	ST_LOG_AT,     /* a stored record's position */
 	ST_TIME_FLAG,  /* a record whose wall time cannot be true */
 	ST_TEAM,       /* a case.open's team, for pull */
+	ST_APPROVAL,   /* a loc.approve's officer, for pull */
 	ST_SERIAL_ADD, /* a paper.backfill's serial, the first entry kept */
 	ST_SERIAL_AT,  /* the first entry of that serial */
 	ST_COUNT
@@ -53,6 +54,10 @@ static const char *const sql_of[ST_COUNT] = {
 	[ST_TEAM] = "INSERT OR IGNORE INTO case_team (officer, case_id) "
 		    "SELECT value, ? FROM json_each(CAST(? AS TEXT), "
 		    "'$.body.team')",
+	[ST_APPROVAL] = "INSERT OR IGNORE INTO case_team (officer, case_id) "
+			"SELECT json_extract(b, '$.body.officer'), ? FROM "
+			"(SELECT CAST(? AS TEXT) AS b) WHERE json_extract(b, "
+			"'$.body.officer') IS NOT NULL",
 	[ST_SERIAL_ADD] = "INSERT OR IGNORE INTO paper_serials (doctype, year, "
 			  "no, feed, seq) SELECT json_extract(b, "
 			  "'$.body.doctype'), json_extract(b, "
@@ -581,8 +586,8 @@ static int append(struct syncd_store *s, struct push_job *j,
 		if (sqlite3_step(st) != SQLITE_DONE)
 			return job_fail(s, j, "record_flags");
 	}
-	if (it->opens_case) {
-		st = stmt(s, ST_TEAM);
+	if (it->opens_case || it->approval) {
+		st = stmt(s, it->opens_case ? ST_TEAM : ST_APPROVAL);
 		sqlite3_bind_text(st, 1, it->case_id, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 2, it->bytes, (int)it->len, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)

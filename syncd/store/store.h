@@ -63,6 +63,7 @@ struct push_item {
 	char case_id[YZF_CASE_MAX]; /* "" when it names no case */
 	bool opens_case;            /* a case.open: its team is indexed */
 	bool paper;                 /* a paper.backfill: its serial is too */
+	bool approval;              /* a loc.approve: its officer is too */
 	size_t flag;                /* SIZE_MAX, or the offset in job->reasons
 				       of why its wall time cannot be true */
 	/* set by the writer */

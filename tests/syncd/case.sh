@@ -139,6 +139,18 @@ refuse "$W/t2" "$MAJOR" case.notify '{"penalty":"fine","amount_fen":10000000,"ri
 expect_exit 0 "H notifies, a hearing offered" step "$W/t2" "$MAJOR" case.notify '{"penalty":"fine","amount_fen":10000000,"rights":["statement","defence","hearing"]}'
 expect_exit 0 "the party waives the hearing" step "$W/t2" "$MAJOR" case.hearing_request '{"choice":"waive"}'
 refuse "$W/t2" "$MAJOR" case.decide '{"penalty":"fine","amount_fen":10000000,"tier":"heavier"}' "第五十八条" "a major case is not decided before its legal review"
+# The head approves, on the head's own terminal, A's location off; it
+# reaches A's terminal and A turns location off under it.
+expect_exit 0 "H approves A's location off for 2 hours" "$YZF" --home "$W/t2" location approve --for 44010020230001 --hours 2 --reason 涉密单位检查
+expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
+expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
+expect_exit 0 "A turns location off" "$YZF" --home "$W/t1" location off --reason 涉密单位
+contains "$W/out" "under the head's approval" "under H's approval"
+expect_exit 0 "status" "$YZF" --home "$W/t1" location status
+contains "$W/out" "approval in force: loc.approve ${H:0:16}" "names H's approval"
+expect_exit 0 "A turns it on" "$YZF" --home "$W/t1" location on
+expect_exit 6 "O is not the head: O's approval is refused" "$YZF" --home "$W/t3" location approve --for 44010020230001 --hours 2 --reason 自批
+contains "$W/err" "第二十一条" "cites the article"
 refuse "$W/t2" "$CASE" case.cosign "{\"feed\":\"$H\",\"seq\":$DSEQ}" "第四十二条" "an officer does not co-sign their own decision"
 stop_daemon
 done_tests
