@@ -193,6 +193,21 @@ echo "{\"episode\":\"$OLD_EP\",\"doctype\":\"ZLGZ\",\"serial\":{\"year\":${OLD_A
 run "$YZF" --home "$T2" blob push "$W/paper-form-8.jpg" --officer 44010020230002 >/dev/null
 "$YZF" --home "$T" sync >/dev/null; "$YZF" --home "$T2" sync >/dev/null
 run "$YZF" --home "$T" paper list || true
+say "Location stays on (平台办法第二十一条): at a classified unit 李华, as head, approves location off for that inspection only"
+SECRET=C-$(TZ=Asia/Shanghai date +%Y%m%d)-TH-0011
+echo '{"kind":"special","matter":"SC-FOOD-008","place":"天河区某涉密单位食堂","party":{"kind":"legal_person","name":"某涉密单位","uscc":"91440106MA5ANQ3R3W","present":"后勤主任"},"credentials_shown":true}' |
+	run "$YZF" --home "$T" append inspection.start --case "$SECRET" --officer 44010020230001
+synced "$T" "the inspection goes up"
+run "$YZF" --home "$T2" location approve --case "$SECRET" --hours 2 --reason "涉密单位内部检查" --officer 44010020230002
+synced "$T2" "the approval goes up"; synced "$T" "and reaches 张明, who works that case"
+run "$YZF" --home "$T" location off --case "$SECRET" --reason "进入涉密区域" --officer 44010020230001
+echo '{"text":"食堂检查完毕，未发现问题"}' | run "$YZF" --home "$T" append note --case "$SECRET" --officer 44010020230001
+run "$YZF" --home "$T" location on --officer 44010020230001
+say "Later he turns it off with no approval: it is still written, a violation is recorded, what he does meanwhile is flagged"
+run "$YZF" --home "$T" location off --reason "手机发热" --officer 44010020230001
+echo '{"text":"路边巡查"}' | run "$YZF" --home "$T" append note --case C-20261127-TH-0007 --officer 44010020230001
+run "$YZF" --home "$T" location on --officer 44010020230001
+run "$YZF" --home "$T" location log --officer 44010020230001 | tail -10 || true
 say "The city signed what it holds: a Merkle log checkpoint, checked by the terminal"
 run "$YZF" --home "$T" trust status
 "$SYNCD" --config "$W/syncd.ini" admin checkpoint >"$W/audit-old.ckpt"
