@@ -1,0 +1,26 @@
+/* The terminal's fix, read through the port. The port's word is checked
+ * before anything is built on it: a fix that claims to be valid must lie on
+ * the globe, and a port that reports otherwise has failed. */
+#include "internal.h"
+
+static bool plausible(const struct yzf_fix *f)
+{
+	return f->lat_e7 >= -900000000 && f->lat_e7 <= 900000000 &&
+	       f->lon_e7 >= -1800000000 && f->lon_e7 <= 1800000000 &&
+	       f->mode <= YZF_FIX_MODE_3D &&
+	       (f->course_cdeg == YZF_FIX_ABSENT ||
+		(f->course_cdeg >= 0 && f->course_cdeg < 36000));
+}
+
+int yzf_location_current(struct yzf *y, struct yzf_fix *out)
+{
+	int rc = yzf_location(y, out);
+	if (rc)
+		return rc;
+	if (out->valid && !plausible(out)) {
+		yzf_fix_clear(out);
+		return yzf_fail(y, YZF_EPORT, "port: location device gave a "
+				"fix off the globe");
+	}
+	return YZF_OK;
+}
