@@ -57,6 +57,10 @@ static const char usage[] =
 "                                   (fields JSON on stdin), its 文号 taken\n"
 "                                   from the leased block when numbered\n"
 "  doc show --case ID               the documents of a case\n"
+"  location status                  the receiver's current fix: position,\n"
+"                                   time, age, accuracy, satellites (the\n"
+"                                   receiver: YZF_GPS on the linux port,\n"
+"                                   YZF_SIM_GPS on the sim)\n"
 "\n"
 "City authority (keys in --dir):\n"
 "  authority init --dir D --root-name N --city-name N --region CODE [--years N]\n"
@@ -70,7 +74,7 @@ static const char usage[] =
 "                                   store with the city key and verify it\n"
 "\n"
 "--json gives machine output on read commands (log, show, verify, status,\n"
-"types, refdata, authority show).\n"
+"types, refdata, authority show, location status).\n"
 "\n"
 "Exit codes: 0 ok; 1 usage; 2 input refused (schema, canonical form);\n"
 "3 verification failed; 4 wrong PIN, locked out or not logged in;\n"
@@ -842,6 +846,7 @@ int main(int argc, char **argv)
 		{ "lease", cmd_lease }, { "refdata", cmd_refdata },
 		{ "trust", cmd_trust }, { "catalog", cmd_catalog },
 		{ "case", cmd_case }, { "doc", cmd_doc },
+		{ "location", cmd_location },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

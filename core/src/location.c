@@ -24,3 +24,14 @@ int yzf_location_current(struct yzf *y, struct yzf_fix *out)
 	}
 	return YZF_OK;
 }
+
+int yzf_location_age(struct yzf *y, const struct yzf_fix *f, int64_t *age_ms)
+{
+	int64_t now;
+	if (f->source == YZF_FIX_SRC_NONE)
+		return yzf_fail(y, YZF_EINVAL, "location: no fix to age");
+	int rc = yzf_mono(y, &now);
+	if (rc == YZF_OK)
+		*age_ms = now - f->mono_ms;
+	return rc;
+}

@@ -61,13 +61,15 @@ struct yzf_port *yzf_port_linux_create(const char *home)
 	p->port.keystore_get = keystore_get;
 	p->port.keystore_destroy = keystore_destroy;
 	p->port.path = path;
-	p->port.location = location;
-	int rc = yzf_linux_gps_create(getenv("YZF_GPS"), &p->gps);
+	const char *gps = getenv("YZF_GPS");
+	int rc = yzf_linux_gps_create(gps, &p->gps);
 	if (rc) {
 		free(p);
 		errno = rc == YZF_ENOMEM ? ENOMEM : EINVAL;
 		return NULL;
 	}
+	if (gps && *gps && strcmp(gps, "none") != 0)
+		p->port.location = location;
 	return &p->port;
 }
 

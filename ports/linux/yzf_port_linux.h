@@ -8,7 +8,8 @@
  * local time (TZ), Asia/Shanghai on a Guangdong terminal.
  *
  * Location (gps.c) comes from the receiver YZF_GPS names:
- *   unset or "none"        no location device: location() is YZF_ENOTFOUND
+ *   unset or "none"        no location device (the port's location member
+ *                          is NULL)
  *   gpsd                   gpsd on localhost:2947, through libgps
  *   gpsd://HOST[:PORT]     gpsd elsewhere (PORT default 2947)
  *   /dev/ttyXXX[@BAUD]     NMEA 0183 from a serial device, set raw 8N1 at

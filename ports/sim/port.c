@@ -61,13 +61,15 @@ struct yzf_port *yzf_port_sim_create(const char *home,
 	p->port.keystore_get = sim_keystore_get;
 	p->port.keystore_destroy = sim_keystore_destroy;
 	p->port.path = path;
-	p->port.location = sim_location;
 	sim_clock_wall(p, &p->gps_start_ms, &(int32_t){ 0 });
-	if (p->o.gps_log && sim_gps_open(p, p->o.gps_log) != 0) {
-		int e = errno;
-		yzf_port_sim_destroy(&p->port);
-		errno = e;
-		return NULL;
+	if (p->o.gps_log) {
+		if (sim_gps_open(p, p->o.gps_log) != 0) {
+			int e = errno;
+			yzf_port_sim_destroy(&p->port);
+			errno = e;
+			return NULL;
+		}
+		p->port.location = sim_location;
 	}
 	return &p->port;
 }

@@ -11,7 +11,8 @@
  * time_ms is moved onto the sim clock (replay start + that offset) and its
  * mono_ms set so its age is the sim clock's age of it; source is
  * YZF_FIX_SRC_SIM. Past the log's end the last fix stays, growing stale.
- * Without a log the port has no location device (YZF_ENOTFOUND).
+ * Without a log the port has no location device (its location member is
+ * NULL).
  *
  * Settings come from the struct below or, for the yzf CLI, from the
  * environment:

@@ -96,6 +96,12 @@ struct yzf;
  * allows (ports say how long in their header). */
 YZF_API int yzf_location_current(struct yzf *y, struct yzf_fix *out);
 
+/* How old fix f is now, in ms, by the port's monotonic clock (so a jump of
+ * the wall clock changes nothing): now - f->mono_ms. YZF_EINVAL for a fix
+ * of source NONE; YZF_EPORT if the clock failed. */
+YZF_API int yzf_location_age(struct yzf *y, const struct yzf_fix *f,
+			     int64_t *age_ms);
+
 #ifdef __cplusplus
 }
 #endif
