@@ -1,7 +1,16 @@
 /* The terminal's fix, read through the port. The port's word is checked
  * before anything is built on it: a fix that claims to be valid must lie on
  * the globe, and a port that reports otherwise has failed. */
+#include <string.h>
+
 #include "internal.h"
+
+void yzf_fix_clear(struct yzf_fix *f)
+{
+	memset(f, 0, sizeof *f);
+	f->alt_mm = f->hdop_x100 = f->accuracy_mm = YZF_FIX_ABSENT;
+	f->speed_mm_s = f->course_cdeg = YZF_FIX_ABSENT;
+}
 
 static bool plausible(const struct yzf_fix *f)
 {

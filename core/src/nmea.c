@@ -478,13 +478,6 @@ int yzf_nmea_parse(const char *s, size_t n, struct yzf_nmea_sentence *out)
 
 /* ---- the epoch accumulator ------------------------------------------ */
 
-void yzf_fix_clear(struct yzf_fix *f)
-{
-	memset(f, 0, sizeof *f);
-	f->alt_mm = f->hdop_x100 = f->accuracy_mm = YZF_FIX_ABSENT;
-	f->speed_mm_s = f->course_cdeg = YZF_FIX_ABSENT;
-}
-
 enum { SEEN_GGA = 1, SEEN_RMC = 2, SEEN_GSA = 4 };
 
 static unsigned system_of_talker(int talker)

@@ -66,8 +66,10 @@ int yzf_linux_gps_create(const char *spec, struct yzf_linux_gps **out)
 		return YZF_ENOMEM;
 	d->fd = -1;
 	d->wait_ms = 2000;
-	if ((v = getenv("YZF_GPS_WAIT_MS")) && *v)
-		d->wait_ms = atoi(v) < 0 ? 0 : atoi(v);
+	if ((v = getenv("YZF_GPS_WAIT_MS")) && *v) {
+		long w = atol(v);
+		d->wait_ms = w < 0 ? 0 : w > 60000 ? 60000 : (int)w;
+	}
 	if (!spec || !*spec || strcmp(spec, "none") == 0) {
 		d->kind = GPS_NONE;
 	} else if (strcmp(spec, "gpsd") == 0 ||

@@ -19,7 +19,7 @@
  *                          its end; its last epoch counts)
  * A location call reads what has arrived and returns the newest fix; while
  * no fix has arrived it waits for one at most YZF_GPS_WAIT_MS milliseconds
- * (default 2000, 0 = never wait). If gpsd or the device goes away the last
+ * (default 2000, 0 = never wait, at most 60000). If gpsd or the device goes away the last
  * fix is still returned (its mono_ms shows its age) and the next call
  * reconnects.
  */

@@ -13,6 +13,24 @@
 
 #include "sim.h"
 
+/* Keep a fix the accumulator handed out, if it is dated: only a dated fix
+ * can be placed on the clock. */
+static int keep(struct sim_port *p, const struct yzf_fix *fix, size_t *cap)
+{
+	if (fix->time_ms <= 0)
+		return 0;
+	if (p->gps_n == *cap) {
+		size_t ncap = *cap ? 2 * *cap : 64;
+		void *m = realloc(p->gps, ncap * sizeof *fix);
+		if (!m)
+			return -1;
+		p->gps = m;
+		*cap = ncap;
+	}
+	p->gps[p->gps_n++] = *fix;
+	return 0;
+}
+
 static int load(struct sim_port *p, const char *text, size_t len)
 {
 	struct yzf_nmea_fix acc;
@@ -20,34 +38,17 @@ static int load(struct sim_port *p, const char *text, size_t len)
 	bool ready;
 	size_t cap = 0;
 	yzf_nmea_fix_init(&acc);
-	for (size_t at = 0; at <= len;) {
-		const char *nl = at < len ? memchr(text + at, '\n', len - at)
-					  : NULL;
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(text + at, '\n', len - at);
 		size_t end = nl ? (size_t)(nl - text) : len;
-		if (end > at)
-			(void)yzf_nmea_fix_feed(&acc, text + at, end - at,
-						&fix, &ready);
-		else
-			ready = false;
-		if (end == len && !ready)
-			yzf_nmea_fix_flush(&acc, &fix, &ready);
-		/* Only dated fixes can be placed on the clock. */
-		if (ready && fix.time_ms > 0) {
-			if (p->gps_n == cap) {
-				size_t ncap = cap ? 2 * cap : 64;
-				void *m = realloc(p->gps, ncap * sizeof fix);
-				if (!m)
-					return -1;
-				p->gps = m;
-				cap = ncap;
-			}
-			p->gps[p->gps_n++] = fix;
-		}
-		if (end == len)
-			break;
+		if (yzf_nmea_fix_feed(&acc, text + at, end - at, &fix,
+				      &ready) == YZF_OK &&
+		    ready && keep(p, &fix, &cap) != 0)
+			return -1;
 		at = end + 1;
 	}
-	return 0;
+	yzf_nmea_fix_flush(&acc, &fix, &ready);
+	return ready ? keep(p, &fix, &cap) : 0;
 }
 
 int sim_gps_open(struct sim_port *p, const char *path)
