@@ -2,6 +2,7 @@
  * epoch into a struct yzf_fix. Integers only; the rules are in yzf/nmea.h. */
 #include <string.h>
 
+#include "util.h"
 #include "yzf/nmea.h"
 
 struct field {
@@ -237,18 +238,6 @@ static int tod(struct field f, int32_t *out)
 	return YZF_OK;
 }
 
-/* Days from 1970-01-01 to a proleptic Gregorian date: count in 400-year
- * eras starting in March, so the leap day is the last of its year. */
-static int64_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* "ddmmyy". Two-digit years pivot at 80: receivers older than 1980 do not
  * exist, and GPS time starts in 1980. */
 static int date(struct field f, int64_t *day, bool *has)
@@ -271,7 +260,7 @@ static int date(struct field f, int64_t *day, bool *has)
 	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
 	    (m == 2 && d == 29 && !leap))
 		return YZF_EINVAL;
-	*day = days_from_civil(y, m, d);
+	*day = yzf_days_from_civil(y, m, d);
 	*has = true;
 	return YZF_OK;
 }

@@ -564,6 +564,28 @@ out:
 	cJSON_Delete(j);
 }
 
+/* Feed a file's lines to fn with a fresh run; the run's fixes include
+ * the last epoch, and no sentence may have been refused. Free the run. */
+static struct run *run_file(const char *name,
+			    void (*fn)(const char *s, size_t n, void *arg))
+{
+	struct run *r = calloc(1, sizeof *r);
+	size_t len;
+	char *text = slurp(name, &len);
+	struct yzf_fix f;
+	bool ready;
+	if (!r)
+		exit(2);
+	yzf_nmea_fix_init(&r->acc);
+	lines(text, len, fn, r);
+	yzf_nmea_fix_flush(&r->acc, &f, &ready);
+	if (ready)
+		keep(r, &f);
+	CHECK_EQ_INT(r->refused, 0);
+	free(text);
+	return r;
+}
+
 static long long rnd(double x)
 {
 	return (long long)(x < 0 ? x - 0.5 : x + 0.5);
@@ -577,17 +599,7 @@ static long long rnd(double x)
 static void compare_chk(const char *name, int64_t shift_ms, int want,
 			int systems, int sats)
 {
-	struct run *r = calloc(1, sizeof *r);
-	size_t len;
-	char *text = slurp(name, &len);
-	struct yzf_fix f;
-	bool ready;
-	yzf_nmea_fix_init(&r->acc);
-	lines(text, len, on_chk_line, r);
-	yzf_nmea_fix_flush(&r->acc, &f, &ready);
-	if (ready)
-		keep(r, &f);
-	CHECK_EQ_INT(r->refused, 0);
+	struct run *r = run_file(name, on_chk_line);
 	int matched = 0;
 	for (int i = 0; i < r->ntpv; i++) {
 		const struct yzf_fix *m = NULL;
@@ -628,7 +640,6 @@ static void compare_chk(const char *name, int64_t shift_ms, int want,
 		fprintf(stderr, "%s: %d of gpsd's fixes compared\n", name,
 			matched);
 	CHECK_EQ_INT(matched, want);
-	free(text);
 	free(r);
 }
 
@@ -645,17 +656,7 @@ static void on_log_line(const char *s, size_t n, void *arg)
 static void check_log(const char *name, unsigned talkers, int fixes,
 		      int valid)
 {
-	struct run *r = calloc(1, sizeof *r);
-	size_t len;
-	char *text = slurp(name, &len);
-	struct yzf_fix f;
-	bool ready;
-	yzf_nmea_fix_init(&r->acc);
-	lines(text, len, on_log_line, r);
-	yzf_nmea_fix_flush(&r->acc, &f, &ready);
-	if (ready)
-		keep(r, &f);
-	CHECK_EQ_INT(r->refused, 0);
+	struct run *r = run_file(name, on_log_line);
 	CHECK(r->ok > 0);
 	CHECK_EQ_INT(r->talkers, talkers);
 	CHECK_EQ_INT(r->n, fixes);
@@ -663,7 +664,6 @@ static void check_log(const char *name, unsigned talkers, int fixes,
 	for (int i = 0; i < r->n; i++)
 		v += r->fix[i].valid;
 	CHECK_EQ_INT(v, valid);
-	free(text);
 	free(r);
 }
 
