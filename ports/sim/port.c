@@ -26,6 +26,8 @@ void yzf_sim_opts_from_env(struct yzf_sim_opts *o)
 		o->fail_keystore_at = atol(v);
 	if ((v = getenv("YZF_SIM_GPS")) && *v)
 		o->gps_log = v;
+	if ((v = getenv("YZF_SIM_FAIL_GPS")))
+		o->fail_gps_at = atol(v);
 }
 
 static const char *path(void *ctx, int which)

@@ -22,6 +22,7 @@
  *   YZF_SIM_KEYSTORE_DELAY_MS=<n>  sleep before each key store read
  *   YZF_SIM_FAIL_KEYSTORE=<n> the nth key store call fails (1-based)
  *   YZF_SIM_GPS=<file>       NMEA log to replay as the location device
+ *   YZF_SIM_FAIL_GPS=<n>     the nth location call fails (1-based)
  */
 #ifndef YZF_PORT_SIM_H
 #define YZF_PORT_SIM_H

@@ -122,6 +122,8 @@ contains "$W/out" '"source":"sim","valid":true,"mode":"3d"' "replayed fix"
 contains "$W/out" '"time":"2026-11-27T09:00:00.000+08:00"' "fix on the sim clock"
 expect_exit 0 "location in words" env YZF_SIM_GPS="$NMEA/bu353s4.log" "$YZF" --home "$T" location status
 contains "$W/out" "satellites: 8 used, GPS" "satellites in words"
+expect_exit 7 "a failing receiver" env YZF_SIM_GPS="$NMEA/bu353s4.log" YZF_SIM_FAIL_GPS=1 "$YZF" --home "$T" location status
+contains "$W/err" "location device failed" "receiver failure named"
 expect_exit 1 "location needs a subcommand" "$YZF" --home "$T" location
 
 # The Linux port: real clocks, getrandom, the file key store (0700/0600).
