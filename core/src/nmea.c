@@ -381,6 +381,27 @@ static int parse_gsv(const struct field *f, int nf, struct yzf_nmea_gsv *g)
 	return YZF_OK;
 }
 
+static int parse_gst(const struct field *f, int nf, struct yzf_nmea_gst *g)
+{
+	if (nf < 8)
+		return YZF_EINVAL;
+	TRY(tod(f[0], &g->time_ms));
+	TRY(scaled32(f[1], 3, 1000000000, &g->rms_mm));
+	TRY(scaled32(f[2], 3, 1000000000, &g->major_mm));
+	TRY(scaled32(f[3], 3, 1000000000, &g->minor_mm));
+	TRY(scaled32(f[4], 2, 36000, &g->orient_cdeg));
+	TRY(scaled32(f[5], 3, 1000000000, &g->lat_mm));
+	TRY(scaled32(f[6], 3, 1000000000, &g->lon_mm));
+	TRY(scaled32(f[7], 3, 1000000000, &g->alt_mm));
+	const int32_t *v[] = { &g->rms_mm, &g->major_mm, &g->minor_mm,
+			       &g->orient_cdeg, &g->lat_mm, &g->lon_mm,
+			       &g->alt_mm };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (*v[i] != YZF_FIX_ABSENT && *v[i] < 0)
+			return YZF_EINVAL; /* deviations are not negative */
+	return YZF_OK;
+}
+
 static int talker_of(const char *id)
 {
 	static const struct {
@@ -407,7 +428,8 @@ int yzf_nmea_parse(const char *s, size_t n, struct yzf_nmea_sentence *out)
 	} kinds[] = { { "GGA", YZF_NMEA_GGA },
 		      { "RMC", YZF_NMEA_RMC },
 		      { "GSA", YZF_NMEA_GSA },
-		      { "GSV", YZF_NMEA_GSV } };
+		      { "GSV", YZF_NMEA_GSV },
+		      { "GST", YZF_NMEA_GST } };
 	const char *b;
 	size_t len, i = 0;
 	memset(out, 0, sizeof *out);
@@ -455,7 +477,8 @@ int yzf_nmea_parse(const char *s, size_t n, struct yzf_nmea_sentence *out)
 		case YZF_NMEA_GGA: rc = parse_gga(f, nf, &out->u.gga); break;
 		case YZF_NMEA_RMC: rc = parse_rmc(f, nf, &out->u.rmc); break;
 		case YZF_NMEA_GSA: rc = parse_gsa(f, nf, &out->u.gsa); break;
-		default: rc = parse_gsv(f, nf, &out->u.gsv); break;
+		case YZF_NMEA_GSV: rc = parse_gsv(f, nf, &out->u.gsv); break;
+		default: rc = parse_gst(f, nf, &out->u.gst); break;
 		}
 	}
 	if (rc) { /* no half-filled struct; who sent it still shows */
@@ -508,12 +531,31 @@ static unsigned system_of_prn(int prn)
 	return YZF_GNSS_OTHER;
 }
 
+/* sqrt(a^2 + b^2) rounded, by integer Newton steps (no floating point);
+ * a and b are at most 1e9, so the square fits in 63 bits. */
+static int32_t hypot_mm(int32_t a, int32_t b)
+{
+	uint64_t n = (uint64_t)a * (uint64_t)a + (uint64_t)b * (uint64_t)b;
+	uint64_t x = n, y = (x + 1) / 2;
+	if (n == 0)
+		return 0;
+	while (y < x) {
+		x = y;
+		y = (x + n / x) / 2;
+	}
+	/* x = floor(sqrt(n)); round up past the half: x^2 + x < n. */
+	if (x * x + x < n)
+		x++;
+	return x > INT32_MAX ? INT32_MAX : (int32_t)x;
+}
+
 static void epoch_reset(struct yzf_nmea_fix *acc)
 {
 	acc->tod_ms = -1;
 	acc->seen = 0;
 	acc->gsa_sats = 0;
 	acc->gsa_fix = -1;
+	acc->gst_mm = YZF_FIX_ABSENT;
 	acc->gga_valid = acc->rmc_valid = acc->has_pos = false;
 	yzf_fix_clear(&acc->fix);
 }
@@ -549,6 +591,7 @@ static void complete(struct yzf_nmea_fix *acc, struct yzf_fix *out,
 	f->valid = pos && f->mode >= YZF_FIX_MODE_2D &&
 		   (!(acc->seen & SEEN_GGA) || acc->gga_valid) &&
 		   (!(acc->seen & SEEN_RMC) || acc->rmc_valid);
+	f->accuracy_mm = acc->gst_mm;
 	if (acc->gsa_sats > f->sats_used)
 		f->sats_used = (uint8_t)(acc->gsa_sats > 255 ? 255 : acc->gsa_sats);
 	if (acc->have_day) {
@@ -660,6 +703,12 @@ int yzf_nmea_fix_add(struct yzf_nmea_fix *acc,
 	}
 	case YZF_NMEA_GSV:
 		break; /* satellites in view say nothing about the fix */
+	case YZF_NMEA_GST: {
+		const struct yzf_nmea_gst *g = &s->u.gst;
+		if (g->lat_mm != YZF_FIX_ABSENT && g->lon_mm != YZF_FIX_ABSENT)
+			acc->gst_mm = hypot_mm(g->lat_mm, g->lon_mm);
+		break;
+	}
 	default:
 		return YZF_EINVAL;
 	}

@@ -71,6 +71,13 @@ static void check_sentence(const struct yzf_nmea_sentence *s)
 		    s->u.gsv.msg_no > s->u.gsv.total_msgs)
 			abort();
 		break;
+	case YZF_NMEA_GST:
+		if (!in(s->u.gst.time_ms, -1, 86400999) ||
+		    !opt(s->u.gst.lat_mm, 0, 1000000000) ||
+		    !opt(s->u.gst.lon_mm, 0, 1000000000) ||
+		    !opt(s->u.gst.orient_cdeg, 0, 36000))
+			abort();
+		break;
 	default:
 		abort();
 	}
@@ -80,6 +87,7 @@ static void check_fix(const struct yzf_fix *f)
 {
 	if (f->source != YZF_FIX_SRC_GNSS_NMEA || f->mode > YZF_FIX_MODE_3D ||
 	    f->time_ms < 0 || !opt(f->course_cdeg, 0, 35999) ||
+	    !opt(f->accuracy_mm, 0, 1414213563) ||
 	    !in(f->lat_e7, -900000000, 900000000) ||
 	    !in(f->lon_e7, -1800000000, 1800000000))
 		abort();

@@ -1,8 +1,10 @@
 /* NMEA 0183 (yzf/nmea.h) and the location path (yzf/location.h):
- *  - tables of good sentences with every value they carry, and of bad ones
- *    with the code each must get (checksum, framing, fields, overflow);
+ *  - tables of good sentences (GGA, RMC, GSA, GSV, GST) with every value
+ *    they carry, and of bad ones with the code each must get (checksum,
+ *    framing, fields, overflow);
  *  - the epoch accumulator: completion, dates across midnight, a receiver
- *    that sends RMC only, GSAs before and after their epoch;
+ *    that sends RMC only, GSAs before and after their epoch, GST's error
+ *    estimate;
  *  - real receiver captures from gpsd's regression tests (argv[1] is
  *    tests/data/nmea, see its README.md): every sentence of a capture
  *    parses or is a skipped type, and the fixes agree with the TPV reports
@@ -151,6 +153,25 @@ static void test_gsa_gsv(void)
 	CHECK_EQ_INT(st.u.gsv.n, 2);
 }
 
+static void test_gst(void)
+{
+	struct yzf_nmea_sentence st;
+	/* The example of the NMEA 0183 GST description. */
+	CHECK_EQ_INT(parse("$GPGST,172814.0,0.006,0.023,0.020,273.6,0.023,0.020,"
+			   "0.031*6A", &st), YZF_OK);
+	CHECK_EQ_INT(st.kind, YZF_NMEA_GST);
+	CHECK_EQ_INT(st.u.gst.time_ms, ((17 * 60 + 28) * 60 + 14) * 1000);
+	CHECK_EQ_INT(st.u.gst.rms_mm, 6);
+	CHECK_EQ_INT(st.u.gst.major_mm, 23);
+	CHECK_EQ_INT(st.u.gst.minor_mm, 20);
+	CHECK_EQ_INT(st.u.gst.orient_cdeg, 27360);
+	CHECK_EQ_INT(st.u.gst.lat_mm, 23);
+	CHECK_EQ_INT(st.u.gst.lon_mm, 20);
+	CHECK_EQ_INT(st.u.gst.alt_mm, 31);
+	CHECK_EQ_INT(parse("$GNGST,055234.000,,,,,,,*52", &st), YZF_OK);
+	CHECK_EQ_INT(st.u.gst.lat_mm, YZF_FIX_ABSENT);
+}
+
 /* A sentence with its checksum computed here, for bad field contents that
  * must be refused for what they are, not for their checksum. */
 static const char *sum(const char *body)
@@ -260,6 +281,10 @@ static void test_bad(void)
 		{ "GPGSV,3,1,12,17,91,207,32", YZF_EINVAL, false },
 		{ "GPGSV,9,1,99,1,1,1,1,2,2,2,2,3,3,3,3,4,4,4,4,5,5,5,5",
 		  YZF_EINVAL, false }, /* five satellites */
+		{ "GPGST,172814.0,0.006,0.023,0.020,273.6,-0.023,0.020,0.031",
+		  YZF_EINVAL, false }, /* a negative deviation */
+		{ "GPGST,172814.0,0.006,0.023,0.020,273.6,0.023", YZF_EINVAL,
+		  false },
 		/* overflow */
 		{ "GPGGA,030719.000,3747.0873,S,17518.8938,E,1,08,1.1,"
 		  "99999999999999999999999,M,23.7,M,,0000", YZF_ERANGE, false },
@@ -423,6 +448,28 @@ static void test_epochs(void)
 		     YZF_GNSS_GPS | YZF_GNSS_BEIDOU | YZF_GNSS_GLONASS);
 	CHECK_EQ_INT(f.sats_used, 7);
 	CHECK(!f.valid);
+
+	/* GST's errors: 3 m and 4 m, 5 m together; it joins the epoch
+	 * being built, even one whose time is not known yet. */
+	yzf_nmea_fix_init(&acc);
+	feed(&acc, "GPGST,120002.00,0.5,4.0,3.0,10.0,3.0,4.0,6.0", &f, &ready);
+	feed(&acc, "GPRMC,120002.00,A,3114.8821,N,12135.2428,E,0.0,,020315,,,A",
+	     &f, &ready);
+	feed(&acc, "GPGGA,120002.00,3114.8821,N,12135.2428,E,1,05,1.0,10.0,M,"
+	     "0.0,M,,", &f, &ready);
+	CHECK(ready);
+	CHECK_EQ_INT(f.accuracy_mm, 5000);
+	feed(&acc, "GPGST,120003.00,0.5,4.0,3.0,10.0,0.001,0.002,6.0", &f,
+	     &ready);
+	feed(&acc, "GPRMC,120003.00,A,3114.8821,N,12135.2428,E,0.0,,020315,,,A",
+	     &f, &ready);
+	yzf_nmea_fix_flush(&acc, &f, &ready);
+	CHECK(ready);
+	CHECK_EQ_INT(f.accuracy_mm, 2); /* sqrt(5) = 2.24 */
+	feed(&acc, "GPRMC,120004.00,A,3114.8821,N,12135.2428,E,0.0,,020315,,,A",
+	     &f, &ready);
+	yzf_nmea_fix_flush(&acc, &f, &ready);
+	CHECK_EQ_INT(f.accuracy_mm, YZF_FIX_ABSENT); /* no GST: no estimate */
 
 	/* A kind the accumulator cannot take. */
 	struct yzf_nmea_sentence other = { 0 };
@@ -826,6 +873,7 @@ int main(int argc, char **argv)
 	test_gga();
 	test_rmc();
 	test_gsa_gsv();
+	test_gst();
 	test_bad();
 	test_epochs();
 	test_captures();

@@ -76,8 +76,10 @@ struct yzf_fix {
 	int32_t lon_e7;   /* longitude, 1e-7 degrees, east positive */
 	int32_t alt_mm;   /* altitude above mean sea level, mm */
 	int32_t hdop_x100;   /* horizontal dilution of precision x 100 */
-	int32_t accuracy_mm; /* horizontal error the source reported (gpsd's
-			      * eph, 95 %), mm */
+	int32_t accuracy_mm; /* horizontal error the source reported, mm:
+			      * gpsd's eph (about 95 %), or from NMEA GST
+			      * the 1-sigma latitude and longitude errors
+			      * combined */
 	int32_t speed_mm_s;  /* speed over ground, mm/s */
 	int32_t course_cdeg; /* course over ground, 0.01 degree from true
 			      * north, 0..35999 */

@@ -1,8 +1,8 @@
 /* yzf/nmea.h — NMEA 0183 sentences from a GNSS receiver, and the fix they
  * add up to.
  *
- * Two layers. yzf_nmea_parse reads one sentence (GGA, RMC, GSA, GSV) into a
- * caller's struct; yzf_nmea_fix_add folds the sentences of one epoch (one
+ * Two layers. yzf_nmea_parse reads one sentence (GGA, RMC, GSA, GSV, GST)
+ * into a caller's struct; yzf_nmea_fix_add folds the sentences of one epoch (one
  * measurement, usually once a second) into a struct yzf_fix (yzf/location.h).
  * Nothing allocates, nothing reads a clock, no floating point: degrees in
  * 1e-7, lengths in mm, times in ms, DOPs x 100, all rounded half away from
@@ -53,6 +53,7 @@ enum yzf_nmea_kind {
 	YZF_NMEA_RMC,       /* minimum data: time, date, status, speed, course */
 	YZF_NMEA_GSA,       /* DOPs and satellites used */
 	YZF_NMEA_GSV,       /* satellites in view */
+	YZF_NMEA_GST,       /* the receiver's error estimates */
 };
 
 /* The talker: who sent the sentence. */
@@ -115,6 +116,16 @@ struct yzf_nmea_gsv {
 	} sv[YZF_NMEA_GSV_SATS];
 };
 
+/* Standard deviations the receiver estimates (1 sigma), mm; each
+ * YZF_FIX_ABSENT when empty. */
+struct yzf_nmea_gst {
+	int32_t time_ms;     /* ms since UTC midnight, or -1 */
+	int32_t rms_mm;      /* of the range inputs */
+	int32_t major_mm, minor_mm; /* error ellipse semi-axes */
+	int32_t orient_cdeg; /* of the semi-major axis from true north */
+	int32_t lat_mm, lon_mm, alt_mm;
+};
+
 struct yzf_nmea_sentence {
 	int kind;          /* enum yzf_nmea_kind */
 	int talker;        /* enum yzf_nmea_talker */
@@ -125,6 +136,7 @@ struct yzf_nmea_sentence {
 		struct yzf_nmea_rmc rmc;
 		struct yzf_nmea_gsa gsa;
 		struct yzf_nmea_gsv gsv;
+		struct yzf_nmea_gst gst;
 	} u;
 };
 
@@ -140,13 +152,15 @@ YZF_API YZF_NODISCARD int yzf_nmea_parse(const char *s, size_t n,
 YZF_API YZF_NODISCARD int yzf_nmea_check(const char *s, size_t n);
 
 /* The epoch accumulator. GGA and RMC carry the epoch's time of day and
- * start a new epoch when it changes; GSA and GSV carry none and join the
- * epoch being built. A fix is complete when the epoch has both its GGA and
- * its RMC, or when the next epoch begins (a receiver that sends only one of
- * the two), or on yzf_nmea_fix_flush at the end of a stream. RMC's date
- * dates every later epoch until the next RMC, across midnight. A GSA that
- * comes after its epoch completed counts for the next one (its DOPs and
- * satellites change slowly). Fields are private. */
+ * start a new epoch when it changes; GSA, GSV and GST join the epoch being
+ * built (GST's latitude and longitude errors give the fix's accuracy_mm,
+ * their root sum of squares: 1 sigma). A fix is complete when the epoch
+ * has both its GGA and its RMC, or when the next epoch begins (a receiver
+ * that sends only one of the two), or on yzf_nmea_fix_flush at the end of
+ * a stream. RMC's date dates every later epoch until the next RMC, across
+ * midnight. A GSA or GST that comes after its epoch completed counts for
+ * the next one (DOPs, satellites and error estimates change slowly).
+ * Fields are private. */
 struct yzf_nmea_fix {
 	int32_t tod_ms;      /* time of day of the epoch being built, or -1 */
 	int32_t done_tod_ms; /* that of the last epoch handed out, or -1 */
@@ -156,6 +170,7 @@ struct yzf_nmea_fix {
 	unsigned seen;       /* kinds folded into the epoch (bits) */
 	int gsa_sats;        /* satellites listed by this epoch's GSAs */
 	int gsa_fix;         /* the best GSA fix type of the epoch, or -1 */
+	int32_t gst_mm;      /* GST's horizontal error, or YZF_FIX_ABSENT */
 	bool gga_valid, rmc_valid, has_pos;
 	struct yzf_fix fix;  /* being built */
 };
