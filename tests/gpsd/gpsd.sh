@@ -5,8 +5,8 @@
 # fixes through ports/linux/gps.c (libgps), as the yzf program does with
 # YZF_GPS=gpsd://..., and must get the capture's last fix: time,
 # latitude and longitude as the capture says (and as gpsd's own regression
-# output, tests/data/nmea/*.chk, says). Then the same through the NMEA
-# reader of the port: the capture as a file, and through a FIFO.
+# output, tests/data/nmea/*.chk, says). Then the port's NMEA reader: a
+# BeiDou capture as a file, and through a FIFO as a serial line brings it.
 #
 # Every wait is bounded: gpsfake runs under timeout(1), gpsread stops by
 # itself, and the port's first-fix wait is capped. Needs GPSREAD and
