@@ -61,6 +61,8 @@ int yzf_mono(struct yzf *y, int64_t *ms);
 int yzf_random(struct yzf *y, void *buf, size_t n);
 int yzf_secret(struct yzf *y, const char *name, uint8_t out[32], bool create);
 int yzf_secret_destroy(struct yzf *y, const char *name);
+/* The port's newest fix; YZF_ENOTFOUND without a device or a fix. */
+int yzf_location(struct yzf *y, struct yzf_fix *out);
 /* Port secret names for a feed: "<prefix>-<first 16 hex of feed>". */
 void yzf_secret_name(const char *prefix, const uint8_t feed[YZF_KEY_LEN],
 		     char out[32]);

@@ -70,6 +70,21 @@ int yzf_secret_destroy(struct yzf *y, const char *name)
 		  : YZF_OK;
 }
 
+int yzf_location(struct yzf *y, struct yzf_fix *out)
+{
+	yzf_fix_clear(out);
+	if (!y->port->location)
+		return yzf_fail(y, YZF_ENOTFOUND, "port: no location device");
+	int rc = y->port->location(y->port->ctx, out);
+	if (rc == YZF_OK)
+		return YZF_OK;
+	yzf_fix_clear(out);
+	if (rc == YZF_ENOTFOUND)
+		return yzf_fail(y, rc, "location: no fix from the receiver yet");
+	return yzf_fail(y, YZF_EPORT, "port: location device failed (%s)",
+			yzf_strerror(rc));
+}
+
 void yzf_secret_name(const char *prefix, const uint8_t feed[YZF_KEY_LEN],
 		     char out[32])
 {

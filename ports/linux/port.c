@@ -12,6 +12,7 @@ struct linux_port {
 	struct yzf_port port;
 	char store[PATH_MAX];
 	char keystore[PATH_MAX];
+	struct yzf_linux_gps *gps;
 };
 
 static int keystore_get(void *ctx, const char *name, uint8_t *out, bool create)
@@ -30,6 +31,11 @@ static const char *path(void *ctx, int which)
 {
 	return which == YZF_PATH_STORE ? ((struct linux_port *)ctx)->store
 				       : NULL;
+}
+
+static int location(void *ctx, struct yzf_fix *out)
+{
+	return yzf_linux_gps_location(((struct linux_port *)ctx)->gps, out);
 }
 
 struct yzf_port *yzf_port_linux_create(const char *home)
@@ -55,10 +61,23 @@ struct yzf_port *yzf_port_linux_create(const char *home)
 	p->port.keystore_get = keystore_get;
 	p->port.keystore_destroy = keystore_destroy;
 	p->port.path = path;
+	const char *gps = getenv("YZF_GPS");
+	int rc = yzf_linux_gps_create(gps, &p->gps);
+	if (rc) {
+		free(p);
+		errno = rc == YZF_ENOMEM ? ENOMEM : EINVAL;
+		return NULL;
+	}
+	if (gps && *gps && strcmp(gps, "none") != 0)
+		p->port.location = location;
 	return &p->port;
 }
 
 void yzf_port_linux_destroy(struct yzf_port *p)
 {
-	free(p ? p->ctx : NULL);
+	if (!p)
+		return;
+	struct linux_port *lp = p->ctx;
+	yzf_linux_gps_destroy(lp->gps);
+	free(lp);
 }

@@ -6,13 +6,30 @@
  * Layout under home: store.db (the SQLite store), keystore/<name> (32-byte
  * secrets). The zone written into records is taken from the environment's
  * local time (TZ), Asia/Shanghai on a Guangdong terminal.
+ *
+ * Location (gps.c) comes from the receiver YZF_GPS names:
+ *   unset or "none"        no location device (the port's location member
+ *                          is NULL)
+ *   gpsd                   gpsd on localhost:2947, through libgps
+ *   gpsd://HOST[:PORT]     gpsd elsewhere (PORT default 2947)
+ *   /dev/ttyXXX[@BAUD]     NMEA 0183 from a serial device, set raw 8N1 at
+ *                          BAUD (4800..460800; without it the line is left
+ *                          as configured)
+ *   /path/to/file          NMEA 0183 from a file or FIFO (a file is read to
+ *                          its end; its last epoch counts)
+ * A location call reads what has arrived and returns the newest fix; while
+ * no fix has arrived it waits for one at most YZF_GPS_WAIT_MS milliseconds
+ * (default 2000, 0 = never wait, at most 60000). If gpsd or the device goes away the last
+ * fix is still returned (its mono_ms shows its age) and the next call
+ * reconnects.
  */
 #ifndef YZF_PORT_LINUX_H
 #define YZF_PORT_LINUX_H
 #include <yzf/port.h>
 
 /* Create the port for home (created 0700 if missing). NULL on failure
- * (errno set). Free with yzf_port_linux_destroy, after every yzf_close. */
+ * (errno set; EINVAL for a YZF_GPS of none of the forms above). Free with
+ * yzf_port_linux_destroy (NULL accepted), after every yzf_close. */
 struct yzf_port *yzf_port_linux_create(const char *home);
 void yzf_port_linux_destroy(struct yzf_port *p);
 
@@ -23,4 +40,14 @@ int yzf_linux_entropy(void *ctx, void *buf, size_t n);
 int yzf_linux_keystore_get(const char *dir, const char *name,
 			   uint8_t out[YZF_PORT_SECRET_LEN], bool create);
 int yzf_linux_keystore_destroy(const char *dir, const char *name);
+
+/* The location device of gps.c, for this port and for programs that read
+ * a receiver without a store. create: spec as YZF_GPS above (NULL: none);
+ * YZF_EINVAL for a bad spec; nothing is opened until the first location
+ * call. location: as struct yzf_port's. destroy accepts NULL. */
+struct yzf_linux_gps;
+struct yzf_fix;
+int yzf_linux_gps_create(const char *spec, struct yzf_linux_gps **out);
+int yzf_linux_gps_location(struct yzf_linux_gps *d, struct yzf_fix *out);
+void yzf_linux_gps_destroy(struct yzf_linux_gps *d);
 #endif

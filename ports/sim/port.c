@@ -24,6 +24,10 @@ void yzf_sim_opts_from_env(struct yzf_sim_opts *o)
 		o->keystore_delay_ms = atoi(v);
 	if ((v = getenv("YZF_SIM_FAIL_KEYSTORE")))
 		o->fail_keystore_at = atol(v);
+	if ((v = getenv("YZF_SIM_GPS")) && *v)
+		o->gps_log = v;
+	if ((v = getenv("YZF_SIM_FAIL_GPS")))
+		o->fail_gps_at = atol(v);
 }
 
 static const char *path(void *ctx, int which)
@@ -59,6 +63,16 @@ struct yzf_port *yzf_port_sim_create(const char *home,
 	p->port.keystore_get = sim_keystore_get;
 	p->port.keystore_destroy = sim_keystore_destroy;
 	p->port.path = path;
+	sim_clock_wall(p, &p->gps_start_ms, &(int32_t){ 0 });
+	if (p->o.gps_log) {
+		if (sim_gps_open(p, p->o.gps_log) != 0) {
+			int e = errno;
+			yzf_port_sim_destroy(&p->port);
+			errno = e;
+			return NULL;
+		}
+		p->port.location = sim_location;
+	}
 	return &p->port;
 }
 
@@ -66,6 +80,7 @@ void yzf_port_sim_destroy(struct yzf_port *p)
 {
 	if (p) {
 		struct sim_port *s = p->ctx;
+		free(s->gps);
 		sodium_memzero(s, sizeof *s);
 		free(s);
 	}

@@ -3,6 +3,7 @@
 #define YZF_SIM_PRIV_H
 #include <limits.h>
 #include <sodium.h>
+#include <yzf/location.h>
 #include "yzf_port_sim.h"
 
 struct sim_port {
@@ -17,6 +18,10 @@ struct sim_port {
 	uint8_t seed[randombytes_SEEDBYTES];
 	uint64_t stream;          /* deterministic entropy counter */
 	long keystore_calls;
+	struct yzf_fix *gps;      /* the replayed log's dated fixes */
+	size_t gps_n;
+	int64_t gps_start_ms;     /* sim wall time the replay began */
+	long gps_calls;
 };
 
 int sim_clock_wall(void *ctx, int64_t *ms, int32_t *tz_min);
@@ -25,4 +30,8 @@ int sim_entropy(void *ctx, void *buf, size_t n);
 int sim_keystore_get(void *ctx, const char *name, uint8_t *out, bool create);
 int sim_keystore_destroy(void *ctx, const char *name);
 int64_t sim_real_mono(void);
+/* Read and fold the NMEA log at path; -1 (errno set) if it cannot be read
+ * or holds no dated fix. */
+int sim_gps_open(struct sim_port *p, const char *path);
+int sim_location(void *ctx, struct yzf_fix *out);
 #endif

@@ -4,7 +4,15 @@
  * (or stands still), can be jumped; zone +08:00. Entropy: the kernel's, or
  * a deterministic stream from a seed, for reproducible runs. Key store: the
  * Linux file key store under home/keystore, with faults: fail the Nth call,
- * or sleep before each get (to widen a window for kill tests).
+ * or sleep before each get (to widen a window for kill tests). Location: an
+ * NMEA log replayed on the sim clock (ports/sim/gps.c): from the moment the
+ * port is made, the fix reported is the last one of the log whose time
+ * after the log's first dated fix has elapsed on the sim clock; its
+ * time_ms is moved onto the sim clock (replay start + that offset) and its
+ * mono_ms set so its age is the sim clock's age of it; source is
+ * YZF_FIX_SRC_SIM. Past the log's end the last fix stays, growing stale.
+ * Without a log the port has no location device (its location member is
+ * NULL).
  *
  * Settings come from the struct below or, for the yzf CLI, from the
  * environment:
@@ -13,6 +21,8 @@
  *   YZF_SIM_SEED=<text>       deterministic entropy
  *   YZF_SIM_KEYSTORE_DELAY_MS=<n>  sleep before each key store read
  *   YZF_SIM_FAIL_KEYSTORE=<n> the nth key store call fails (1-based)
+ *   YZF_SIM_GPS=<file>       NMEA log to replay as the location device
+ *   YZF_SIM_FAIL_GPS=<n>     the nth location call fails (1-based)
  */
 #ifndef YZF_PORT_SIM_H
 #define YZF_PORT_SIM_H
@@ -24,6 +34,10 @@ struct yzf_sim_opts {
 	const char *seed;        /* NULL: kernel entropy */
 	int keystore_delay_ms;
 	long fail_keystore_at;   /* 0: never */
+	const char *gps_log;     /* NMEA log replayed as the location device;
+				  * NULL: none. Read by yzf_port_sim_create,
+				  * which fails (NULL, errno) if it cannot */
+	long fail_gps_at;        /* the nth location call fails; 0: never */
 };
 
 /* Options from the environment variables above. */

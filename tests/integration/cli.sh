@@ -111,6 +111,21 @@ contains "$W/out" '"inspection.end"' "types in json"
 echo '{"req":{"v":1,"kind":"feed-request","feed":"00","terminal":"x","at":"x"},"sig":"00"}' >"$W/badreq"
 expect_exit 2 "forged request refused" "$YZF" authority issue --dir "$W/city" --request "$W/badreq" --name x --officer-no 1 --agency x --uscc $USCC_SCJG
 
+# Location: the sim replays a receiver capture on its clock; without one it
+# has no location device.
+NMEA=$SRCDIR/tests/data/nmea
+expect_exit 5 "location without a receiver" "$YZF" --home "$T" location status
+contains "$W/err" "no location device" "no device named"
+expect_exit 0 "location from a replayed capture" env YZF_SIM_GPS="$NMEA/bu353s4.log" "$YZF" --home "$T" --json location status
+contains "$W/out" '"lat":"-37.7847883","lon":"175.3148967"' "replayed position"
+contains "$W/out" '"source":"sim","valid":true,"mode":"3d"' "replayed fix"
+contains "$W/out" '"time":"2026-11-27T09:00:00.000+08:00"' "fix on the sim clock"
+expect_exit 0 "location in words" env YZF_SIM_GPS="$NMEA/bu353s4.log" "$YZF" --home "$T" location status
+contains "$W/out" "satellites: 8 used, GPS" "satellites in words"
+expect_exit 7 "a failing receiver" env YZF_SIM_GPS="$NMEA/bu353s4.log" YZF_SIM_FAIL_GPS=1 "$YZF" --home "$T" location status
+contains "$W/err" "location device failed" "receiver failure named"
+expect_exit 1 "location needs a subcommand" "$YZF" --home "$T" location
+
 # The Linux port: real clocks, getrandom, the file key store (0700/0600).
 L=$W/linux
 unset YZF_SIM_TIME
@@ -124,4 +139,11 @@ expect_exit 0 "linux port: verify" env YZF_PORT=linux "$YZF" --home "$L" verify
 contains "$W/out" "ok, 1 records" "linux port record verifies"
 check "key store directory is 0700" test "$(stat -c %a "$L/keystore")" = 700
 check "key store secrets are 0600" test "$(stat -c %a "$L"/keystore/slot-*)" = 600
+# Its location device: NMEA from a file (a BeiDou receiver's capture).
+expect_exit 0 "linux port: location from NMEA" env YZF_PORT=linux YZF_GPS="$NMEA/beidou-bd.log" "$YZF" --home "$L" --json location status
+contains "$W/out" '"source":"gnss-nmea","valid":true,"mode":"3d"' "linux port: NMEA fix"
+contains "$W/out" '"time":"2015-02-25T15:41:59.799+08:00"' "linux port: receiver time"
+contains "$W/out" '"lat":"31.2482383","lon":"121.5874067","alt_mm":196400,"hdop_x100":110' "linux port: position"
+contains "$W/out" '"sats_used":7,"systems":"GPS BeiDou"' "linux port: BeiDou used"
+expect_exit 7 "linux port: a YZF_GPS of no known form" env YZF_PORT=linux YZF_GPS=bogus "$YZF" --home "$L" location status
 done_tests

@@ -146,7 +146,7 @@ expect_exit 0 "terminal 2 syncs" sync_to "$W/t2"
 expect_exit 0 "terminal 1 syncs" sync_to "$W/t1"
 expect_exit 0 "A turns location off" "$YZF" --home "$W/t1" location off --reason 涉密单位
 contains "$W/out" "under the head's approval" "under H's approval"
-expect_exit 0 "status" "$YZF" --home "$W/t1" location status
+expect_exit 5 "status: the lock, then no receiver on this terminal" "$YZF" --home "$W/t1" location status
 contains "$W/out" "approval in force: loc.approve ${H:0:16}" "names H's approval"
 expect_exit 0 "A turns it on" "$YZF" --home "$W/t1" location on
 expect_exit 6 "O is not the head: O's approval is refused" "$YZF" --home "$W/t3" location approve --for 44010020230001 --hours 2 --reason 自批

@@ -29,6 +29,11 @@
 #ifndef YZF_DEFAULT_SESSION_TTL_MS
 #define YZF_DEFAULT_SESSION_TTL_MS (12LL * 3600 * 1000) /* one shift */
 #endif
+#ifndef YZF_MAX_NMEA_BYTES
+/* bytes of one NMEA sentence, '$' to checksum: the standard says 82, but
+ * survey receivers send more digits and newer versions more fields */
+#define YZF_MAX_NMEA_BYTES 164
+#endif
 
 /* The location lock (yzf/loclock.h): the bounds a record's fix is judged
  * by. */

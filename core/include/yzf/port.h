@@ -2,10 +2,11 @@
  *
  * The core makes no OS calls of its own (SQLite, which does its own file
  * I/O, is the one exception): wall and monotonic clocks, entropy, the key
- * store and paths come through this struct, filled by a port (ports/linux,
- * ports/sim) and handed to yzf_open(). Like sqlite3_vfs it is versioned:
- * members are only ever appended, and a port sets `version` to the
- * YZF_PORT_VERSION it was written against. Optional members may be NULL.
+ * store, paths and the location device come through this struct, filled
+ * by a port (ports/linux, ports/sim) and handed to yzf_open(). Like
+ * sqlite3_vfs it is versioned: members are only ever appended, and a port
+ * sets `version` to the YZF_PORT_VERSION it was written against. Optional
+ * members may be NULL.
  *
  * Every function returns YZF_OK or a negative YZF_E code; ctx is the port's
  * own pointer, passed back unchanged. The port outlives every struct yzf
@@ -25,6 +26,8 @@ extern "C" {
 #endif
 
 #define YZF_PORT_VERSION 1u
+
+struct yzf_fix;
 
 /* Key store secrets are 32 bytes, named by short ASCII strings. */
 #define YZF_PORT_SECRET_LEN 32
@@ -59,6 +62,16 @@ struct yzf_port {
 	/* Path of a file the core needs (enum yzf_port_path), NUL-terminated,
 	 * owned by the port. */
 	const char *(*path)(void *ctx, int which);
+
+	/* Optional. The newest fix of the platform's location device
+	 * (struct yzf_fix, yzf/location.h) into out, with mono_ms set from
+	 * clock_mono when the fix reached the port, so its age can be told.
+	 * Reads what has arrived and returns: it may wait for a first fix
+	 * only as long as the port's header says. Returns YZF_OK (the fix may
+	 * be !valid: a receiver without a solution), YZF_ENOTFOUND when no
+	 * fix has arrived or no device is configured, YZF_EPORT when the
+	 * device failed. */
+	int (*location)(void *ctx, struct yzf_fix *out);
 };
 
 #ifdef __cplusplus

@@ -11,7 +11,8 @@
  * init, enrollment, PIN, sessions, wipe), store.h (append and read feeds),
  * verify.h (prove feeds whole), exchange.h (export/import), calendar.h
  * (working days and deadlines), case.h (a case as the fold of its
- * records, and the legal guards of each step).
+ * records, and the legal guards of each step), location.h (the terminal's
+ * fix), nmea.h (NMEA 0183 sentences into a fix).
  */
 #ifndef YZF_YZF_H
 #define YZF_YZF_H
@@ -63,6 +64,8 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "case.h"
 #include "catalog.h"
 #include "paper.h"
+#include "location.h"
+#include "nmea.h"
 #include "loclock.h"
 
 #endif
