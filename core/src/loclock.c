@@ -10,6 +10,7 @@
 #include "yzf/canon.h"
 #include "yzf/cert.h"
 #include "yzf/config.h"
+#include "yzf/location.h"
 #include "yzf/loclock.h"
 #include "yzf/store.h"
 #include "yzf/time.h"
@@ -211,12 +212,40 @@ int yzf_loc_off_seq(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 int yzf_loc_here(struct yzf *y, const uint8_t feed[YZF_KEY_LEN], int64_t mono,
 		 struct yzf_loc *out)
 {
+	static const char *const src[] = { "none", "gnss", "gpsd", "sim" };
+	struct yzf_fix f;
 	int64_t off;
 	int rc = yzf_loc_off_seq(y, feed, &off);
-	(void)mono;
 	memset(out, 0, sizeof *out);
-	copy(out->none, sizeof out->none, off ? "off" : "no_source");
-	return rc;
+	if (rc)
+		return rc;
+	if (off) {
+		copy(out->none, sizeof out->none, "off");
+		return YZF_OK;
+	}
+	/* the officer's work is never refused for lack of a fix: whatever
+	 * the device says becomes the reason, and the judge flags it */
+	rc = yzf_location_current(y, &f);
+	if (rc || !f.valid || f.source > YZF_FIX_SRC_SIM) {
+		copy(out->none, sizeof out->none,
+		     rc == YZF_ENOTFOUND ? "no_source"
+		     : rc ? "device_error" : "no_fix");
+		return YZF_OK;
+	}
+	out->fix = true;
+	copy(out->src, sizeof out->src, src[f.source]);
+	out->lat = f.lat_e7;
+	out->lon = f.lon_e7;
+	/* the error the receiver reported, else HDOP times a 5 m range
+	 * error, a receiver's usual figure */
+	out->acc_cm = f.accuracy_mm != YZF_FIX_ABSENT ? f.accuracy_mm / 10
+		      : f.hdop_x100 != YZF_FIX_ABSENT ? (int64_t)f.hdop_x100 * 5
+						       : 1000000000;
+	if (out->acc_cm < 0)
+		out->acc_cm = 0;
+	out->age_ms = mono > f.mono_ms ? mono - f.mono_ms : 0;
+	out->sats = f.sats_used;
+	return YZF_OK;
 }
 
 /* The feed's loc.off in force, if any: its seq, time and case. */

@@ -125,6 +125,17 @@ contains "$W/out" "satellites: 8 used, GPS" "satellites in words"
 expect_exit 7 "a failing receiver" env YZF_SIM_GPS="$NMEA/bu353s4.log" YZF_SIM_FAIL_GPS=1 "$YZF" --home "$T" location status
 contains "$W/err" "location device failed" "receiver failure named"
 expect_exit 1 "location needs a subcommand" "$YZF" --home "$T" location
+# Every record takes the fix of the moment; a failing receiver never stops
+# the officer's work: the record says why it has none, and is flagged.
+expect_exit 0 "a note with the receiver's fix" env YZF_SIM_GPS="$NMEA/bu353s4.log" sh -c "echo '{\"text\":\"定位\"}' | '$YZF' --home '$T' append note --feed $A"
+GSEQ=$(sed -n 's/^appended seq \([0-9]*\).*/\1/p' "$W/out")
+expect_exit 0 "show it" "$YZF" --home "$T" show "$GSEQ" --feed $A
+contains "$W/out" "loc   sim -377847883,1753148967" "the fix, in 1e-7 degrees"
+expect_exit 0 "a note while the receiver fails" env YZF_SIM_GPS="$NMEA/bu353s4.log" YZF_SIM_FAIL_GPS=1 sh -c "echo '{\"text\":\"无定位\"}' | '$YZF' --home '$T' append note --feed $A"
+expect_exit 3 "location log flags it" "$YZF" --home "$T" location log --feed $A
+# the earlier records were made in Guangzhou the same second: a jump
+check "the fix, and the jump from Guangzhou to it flagged" grep -q "^#$GSEQ .*sim -37.7847883,175.3148967 ±5m 0s old *JUMP" "$W/out"
+check "the other says why" grep -q "^#$((GSEQ + 1)) .*none: device_error .*NO FIX" "$W/out"
 
 # The Linux port: real clocks, getrandom, the file key store (0700/0600).
 L=$W/linux
