@@ -63,6 +63,8 @@ int cmd_trust(struct cli *c);
 int cmd_catalog(struct cli *c);
 int cmd_case(struct cli *c);
 int cmd_doc(struct cli *c);
+int cmd_evidence(struct cli *c);
+int cmd_rec(struct cli *c);
 /* Status lines for numbered document types with no 文号 left (doc.c). */
 void doc_lease_warnings(struct cli *c, const uint8_t feed[YZF_KEY_LEN]);
 #endif

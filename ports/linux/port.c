@@ -12,6 +12,7 @@ struct linux_port {
 	struct yzf_port port;
 	char store[PATH_MAX];
 	char keystore[PATH_MAX];
+	struct linux_rec *rec;
 };
 
 static int keystore_get(void *ctx, const char *name, uint8_t *out, bool create)
@@ -30,6 +31,36 @@ static const char *path(void *ctx, int which)
 {
 	return which == YZF_PATH_STORE ? ((struct linux_port *)ctx)->store
 				       : NULL;
+}
+
+static int recorder_next(void *ctx, struct yzf_port_segment *seg, int wait_ms)
+{
+	return yzf_linux_rec_next(((struct linux_port *)ctx)->rec, seg, wait_ms);
+}
+
+static int recorder_read(void *ctx, uint8_t *buf, size_t cap, size_t *n)
+{
+	return yzf_linux_rec_read(((struct linux_port *)ctx)->rec, buf, cap, n);
+}
+
+static int recorder_done(void *ctx, bool stored)
+{
+	return yzf_linux_rec_done(((struct linux_port *)ctx)->rec, stored);
+}
+
+int yzf_port_linux_recorder(struct yzf_port *port, const char *dir)
+{
+	struct linux_port *p = port->ctx;
+	struct linux_rec *r;
+	int rc = yzf_linux_recorder_open(dir, &r);
+	if (rc)
+		return rc;
+	yzf_linux_recorder_close(p->rec);
+	p->rec = r;
+	port->recorder_next = recorder_next;
+	port->recorder_read = recorder_read;
+	port->recorder_done = recorder_done;
+	return YZF_OK;
 }
 
 struct yzf_port *yzf_port_linux_create(const char *home)
@@ -60,5 +91,7 @@ struct yzf_port *yzf_port_linux_create(const char *home)
 
 void yzf_port_linux_destroy(struct yzf_port *p)
 {
+	if (p)
+		yzf_linux_recorder_close(((struct linux_port *)p->ctx)->rec);
 	free(p ? p->ctx : NULL);
 }

@@ -24,6 +24,9 @@ void yzf_sim_opts_from_env(struct yzf_sim_opts *o)
 		o->keystore_delay_ms = atoi(v);
 	if ((v = getenv("YZF_SIM_FAIL_KEYSTORE")))
 		o->fail_keystore_at = atol(v);
+	o->recorder = getenv("YZF_SIM_RECORDER");
+	if ((v = getenv("YZF_SIM_FAIL_RECORDER")))
+		o->fail_recorder_at = atol(v);
 }
 
 static const char *path(void *ctx, int which)
@@ -59,6 +62,10 @@ struct yzf_port *yzf_port_sim_create(const char *home,
 	p->port.keystore_get = sim_keystore_get;
 	p->port.keystore_destroy = sim_keystore_destroy;
 	p->port.path = path;
+	if (yzf_port_sim_recorder(&p->port, p->o.recorder) != YZF_OK) {
+		free(p);
+		return NULL;
+	}
 	return &p->port;
 }
 
@@ -66,6 +73,7 @@ void yzf_port_sim_destroy(struct yzf_port *p)
 {
 	if (p) {
 		struct sim_port *s = p->ctx;
+		sim_recorder_free(s);
 		sodium_memzero(s, sizeof *s);
 		free(s);
 	}

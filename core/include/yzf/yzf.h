@@ -11,7 +11,8 @@
  * init, enrollment, PIN, sessions, wipe), store.h (append and read feeds),
  * verify.h (prove feeds whole), exchange.h (export/import), calendar.h
  * (working days and deadlines), case.h (a case as the fold of its
- * records, and the legal guards of each step).
+ * records, and the legal guards of each step), evidence.h (evidence
+ * media encrypted at rest, review), recording.h (whole-process recording).
  */
 #ifndef YZF_YZF_H
 #define YZF_YZF_H
@@ -62,5 +63,7 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "calendar.h"
 #include "case.h"
 #include "catalog.h"
+#include "evidence.h"
+#include "recording.h"
 
 #endif
