@@ -342,6 +342,46 @@ static void test_records(void)
 	yzf_port_sim_destroy(p);
 }
 
+/* The new record types' schemas, as embedded: bad bodies refused with
+ * the field named (good ones are appended by the tests above). */
+static void test_schemas(void)
+{
+	static const struct {
+		const char *type, *body, *says;
+	} bad[] = {
+		{ "rec.gap", "{\"recording\":\"0123456789abcdef0123456789abcdef\","
+		  "\"after\":1,\"reason\":\"nap\",\"noticed\":\"auto\"}",
+		  "body.reason: must be one of" },
+		{ "rec.segment", "{\"recording\":\"0123456789abcdef0123456789abcdef\","
+		  "\"n\":0}", "body.n: must be at least 1" },
+		{ "rec.start", "{\"recording\":\"0123\",\"step\":\"case.measure\"}",
+		  "body.recording" },
+		{ "evidence.add", "{\"hash\":\"AB\",\"size\":1,\"media\":\"x/y\","
+		  "\"kind\":\"photo\"}", "body.hash" },
+		{ "evidence.review", "{\"hash\":\"" "0123456789abcdef0123456789abcdef"
+		  "0123456789abcdef0123456789abcdef" "\",\"relevance\":{\"pass\":true,"
+		  "\"reason\":\"r\"},\"legality\":{\"pass\":true,\"reason\":\"l\"}}",
+		  "body.authenticity: required field missing" },
+		{ "evidence.review", "{\"hash\":\"" "0123456789abcdef0123456789abcdef"
+		  "0123456789abcdef0123456789abcdef" "\",\"relevance\":{\"pass\":1,"
+		  "\"reason\":\"r\"},\"legality\":{\"pass\":true,\"reason\":\"l\"},"
+		  "\"authenticity\":{\"pass\":true,\"reason\":\"a\"}}",
+		  "body.relevance.pass: must be a boolean" },
+	};
+	struct yzf_port *p;
+	uint8_t a[32];
+	struct yzf *y = t_terminal(dir, "s", &sim, &p, a, NULL);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct yzf_append ap = { .type = bad[i].type, .case_id = case_id,
+					 .body = bad[i].body,
+					 .body_len = strlen(bad[i].body) };
+		CHECK_EQ_INT(yzf_append(y, a, &ap, 1, NULL), YZF_EINVAL);
+		CHECK_HAS(yzf_errmsg(y), bad[i].says);
+	}
+	yzf_close(y);
+	yzf_port_sim_destroy(p);
+}
+
 /* The predicate over records in memory: reviews by a feed without the
  * reviewer role do not count, whatever they say. */
 static void test_state_of(void)
@@ -380,6 +420,7 @@ int main(void)
 	t_authority();
 	test_blobs();
 	test_records();
+	test_schemas();
 	test_state_of();
 	yzf_buf_free(&t_trust);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

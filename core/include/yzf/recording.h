@@ -19,7 +19,7 @@
  *   rec.end      departure: how many segments, the last hash
  *
  * The segment bytes are stored as blobs (yzf/evidence.h), so the media are
- * encrypted at rest and upload by the sync blob path. schemas/recording.md
+ * encrypted at rest and upload by the sync blob path. schemas/evidence.md
  * has the formats and the checks.
  *
  * Ownership: a struct yzf_recording belongs to the struct yzf it was made
