@@ -761,11 +761,6 @@ static int rec_take(struct cli *c, struct yzf_recording *r)
 	int64_t secs = wait ? atoll(wait) : 0;
 	size_t total = 0, got;
 	if (dir) {
-		if (strcmp(c->port_name, "linux") != 0) {
-			fprintf(stderr, "yzf rec take: --dir watches a capture "
-				"folder on the linux port (--port linux)\n");
-			return EXIT_USAGE;
-		}
 		int rc = yzf_port_linux_recorder(c->port, dir);
 		if (rc) {
 			fprintf(stderr, "yzf rec take: cannot watch %s\n", dir);
@@ -880,6 +875,12 @@ int cmd_rec(struct cli *c)
 		       cs, step);
 		yzf_rec_close(r);
 		return EXIT_OK;
+	}
+	if (!strcmp(sub, "take") && cli_opt(c, "dir") &&
+	    strcmp(c->port_name, "linux") != 0) {
+		fprintf(stderr, "yzf rec take: --dir watches a capture folder on "
+			"the linux port (--port linux)\n");
+		return EXIT_USAGE;
 	}
 	if ((rc = yzf_rec_resume(c->y, feed, &r)))
 		return cli_fail(c, rc, "rec");

@@ -399,8 +399,7 @@ static int open_next(struct yzf_blob_reader *r)
 				 "stream belongs to other content",
 				 (long long)r->next);
 		else
-			r->final = true;
-		r->len = 0;
+			r->final = true; /* pt keeps the last data message */
 	} else if (crypto_secretstream_xchacha20poly1305_pull(
 			   &r->ss, r->pt, &mlen, &tag, ct, clen,
 			   (const uint8_t *)AD_EVID, ADLEN) ||

@@ -133,6 +133,32 @@ expect_exit 0 "evidence verify: all explained" y evidence verify --case $CASE
 expect_exit 0 "rec list" y rec list --case $CASE
 check "two recordings" test "$(wc -l <"$W/out")" = 2
 
+# The Linux recorder: a capture tool's folder watched through the linux
+# port (inotify), on a terminal of its own on the real clock (the linux
+# port's). A file counts once closed; temporary names are left alone;
+# taken files are removed, their bytes now only in the store, encrypted.
+L=$W/real
+lx() { YZF_SIM_TIME= "$YZF" "$@"; }
+mkdir -p "$L/cap"
+check "real-clock authority" sh -c "YZF_SIM_TIME= '$YZF' authority init --dir '$L/city' --root-name 广东省人民政府 --city-name 广州市司法局 --region 440100 >/dev/null && YZF_SIM_TIME= '$YZF' authority trust --dir '$L/city' >'$L/trust.ndjson'"
+check "linux terminal init" lx --home "$L/t" --port linux init --terminal GZ-T-0003 --trust "$L/trust.ndjson" --kdf-ops 1 --kdf-mem-mib 8
+echo 135790 | lx --home "$L/t" --port linux enroll request --out "$L/req" >/dev/null 2>&1
+check "linux officer certified" lx authority issue --dir "$L/city" --request "$L/req" --name 张明 --officer-no 44010020230001 --agency 广州市天河区市场监督管理局 --uscc $USCC_SCJG --out "$L/bundle"
+LF=$(lx --home "$L/t" --port linux enroll complete --bundle "$L/bundle" | sed -n 's/^enrolled feed //p')
+check "linux officer logs in" sh -c "echo 135790 | YZF_SIM_TIME= '$YZF' --home '$L/t' --port linux login --feed $LF >/dev/null"
+printf 'segment one, written before the watch' >"$L/cap/0001.mp4"
+expect_exit 0 "linux rec start" lx --home "$L/t" --port linux rec start --case C-20261127-0100 --step inspection.start --feed "$LF"
+( sleep 0.3; printf 'segment two' >"$L/cap/0002.mp4"; printf 'part' >"$L/cap/.0003.mp4.part" ) &
+expect_exit 0 "linux rec take --dir" lx --home "$L/t" --port linux rec take --dir "$L/cap" --wait 2 --feed "$LF"
+wait
+contains "$W/out" "took 2 segment(s)" "both closed files taken"
+check "taken files removed" test ! -e "$L/cap/0001.mp4" -a ! -e "$L/cap/0002.mp4"
+check "temporary file left alone" test -e "$L/cap/.0003.mp4.part"
+expect_exit 1 "--dir needs the linux port" y rec take --dir "$L/cap" --feed "$A"
+expect_exit 0 "linux rec end" lx --home "$L/t" --port linux rec end --feed "$LF"
+expect_exit 0 "linux evidence verify" lx --home "$L/t" --port linux evidence verify
+contains "$W/out" "ok: 2 blob(s)" "linux segments stored whole"
+
 # The store's own verify still proves every feed whole.
 expect_exit 0 "verify feeds" y verify
 done_tests
