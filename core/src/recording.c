@@ -413,11 +413,14 @@ int yzf_rec_segment_end(struct yzf_recording *r,
 	return YZF_OK;
 }
 
+/* The media pass through buf on their way into the encrypted blob: it is
+ * wiped before returning, whatever happened. */
 int yzf_rec_take(struct yzf_recording *r, int wait_ms, size_t *taken)
 {
 	const struct yzf_port *p = r->y->port;
 	uint8_t buf[16384];
 	size_t got = 0;
+	int rc = YZF_OK;
 	if (taken)
 		*taken = 0;
 	if (p->version < 2 || !p->recorder_next || !p->recorder_read ||
@@ -427,11 +430,15 @@ int yzf_rec_take(struct yzf_recording *r, int wait_ms, size_t *taken)
 	for (;;) {
 		struct yzf_port_segment s;
 		memset(&s, 0, sizeof s);
-		int rc = p->recorder_next(p->ctx, &s, got ? 0 : wait_ms);
-		if (rc == YZF_ENOTFOUND)
+		rc = p->recorder_next(p->ctx, &s, got ? 0 : wait_ms);
+		if (rc == YZF_ENOTFOUND) {
+			rc = YZF_OK;
 			break;
-		if (rc)
-			return yzf_fail(r->y, YZF_EPORT, "port: recorder failed");
+		}
+		if (rc) {
+			rc = yzf_fail(r->y, YZF_EPORT, "port: recorder failed");
+			break;
+		}
 		rc = yzf_rec_segment_begin(r, &s);
 		for (size_t n = 1; !rc && n;) {
 			if (p->recorder_read(p->ctx, buf, sizeof buf, &n))
@@ -446,17 +453,19 @@ int yzf_rec_take(struct yzf_recording *r, int wait_ms, size_t *taken)
 		if (rc) {
 			yzf_rec_segment_abort(r);
 			p->recorder_done(p->ctx, false);
-			return rc;
+			break;
 		}
-		if (p->recorder_done(p->ctx, true))
-			return yzf_fail(r->y, YZF_EPORT, "port: recorder failed "
-					"to release segment %lld",
-					(long long)r->n);
+		if (p->recorder_done(p->ctx, true)) {
+			rc = yzf_fail(r->y, YZF_EPORT, "port: recorder failed "
+				      "to release segment %lld", (long long)r->n);
+			break;
+		}
 		got++;
 		if (taken)
 			*taken = got;
 	}
-	return YZF_OK;
+	sodium_memzero(buf, sizeof buf);
+	return rc;
 }
 
 int yzf_rec_explain(struct yzf_recording *r, int64_t after,
