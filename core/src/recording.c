@@ -144,6 +144,17 @@ int yzf_rec_start(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	if (!step || !yzf_record_type_ok(step))
 		return yzf_fail(y, YZF_EINVAL, "rec.start: step: a record type "
 				"such as case.measure");
+	/* one recorder per officer: an open recording ends first */
+	struct yzf_recording *open = NULL;
+	int rc = yzf_rec_resume(y, feed, &open);
+	if (rc == YZF_OK) {
+		rc = yzf_fail(y, YZF_ESTATE, "recording %s of case %s is still "
+			      "open: end it first", open->id, open->case_id);
+		yzf_rec_close(open);
+		return rc;
+	}
+	if (rc != YZF_ENOTFOUND)
+		return rc;
 	struct yzf_recording *r = calloc(1, sizeof *r);
 	if (!r)
 		return yzf_fail(y, YZF_ENOMEM, "out of memory");
@@ -151,7 +162,7 @@ int yzf_rec_start(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	memcpy(r->feed, feed, YZF_KEY_LEN);
 	snprintf(r->case_id, sizeof r->case_id, "%s", case_id);
 	snprintf(r->step, sizeof r->step, "%s", step);
-	int rc = yzf_random(y, rid, sizeof rid);
+	rc = yzf_random(y, rid, sizeof rid);
 	if (rc) {
 		free(r);
 		return rc;

@@ -104,6 +104,10 @@ static void test_sim(void)
 	CHECK_EQ_INT(yzf_rec_resume(y, a, &r), YZF_ENOTFOUND);
 	CHECK_EQ_INT(yzf_rec_start(y, a, case_id, "case.measure", "seize",
 				   "sim-recorder", &r), YZF_OK);
+	struct yzf_recording *r2;
+	CHECK_EQ_INT(yzf_rec_start(y, a, case_id, "case.measure", NULL, NULL,
+				   &r2), YZF_ESTATE);
+	CHECK_HAS(yzf_errmsg(y), "still open");
 
 	/* one stretch of recording: three segments (one of them several
 	 * stored chunks long), then a break the recorder does not explain */

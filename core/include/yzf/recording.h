@@ -71,7 +71,8 @@ struct yzf_recording;
 /* Begin a recording: append rec.start for case_id (required) covering
  * `step` (a record type, e.g. "case.measure"), measure "seal"/"seize" or
  * NULL, device NULL or the recorder's name. The feed's officer must be
- * logged in. Free with yzf_rec_close. */
+ * logged in. YZF_ESTATE while the feed has a recording not yet ended (one
+ * recorder per officer). Free with yzf_rec_close. */
 YZF_API int yzf_rec_start(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 			  const char *case_id, const char *step,
 			  const char *measure, const char *device,
