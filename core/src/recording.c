@@ -562,6 +562,12 @@ struct gap {
 	bool known;               /* a reason other than "unknown" */
 };
 
+struct end {
+	char rec[YZF_REC_ID_HEX];
+	int64_t segments;
+	uint8_t last[YZF_HASH_LEN];
+};
+
 struct checker {
 	struct yzf_rec_fault *out;
 	size_t cap, n;
@@ -613,7 +619,8 @@ static void judge_break(struct checker *c, const struct gap *g, size_t ng,
 }
 
 static void check_one(struct checker *c, const char *rec, struct seg *s,
-		      size_t ns, const struct gap *g, size_t ng)
+		      size_t ns, const struct gap *g, size_t ng,
+		      const struct end *e)
 {
 	/* order as signed: a segment after a higher-numbered one */
 	for (size_t i = 0; i + 1 < ns; i++)
@@ -646,6 +653,21 @@ static void check_one(struct checker *c, const char *rec, struct seg *s,
 		}
 		expect = s[i].n + 1;
 	}
+	/* rec.end counts the segments and names the last: a cut tail (the
+	 * last segments dropped, records and all) shows here */
+	int64_t max = ns ? s[ns - 1].n : 0;
+	if (e && e->segments > max)
+		for (int64_t m = max + 1; m <= e->segments; m++)
+			fault(c, YZF_REC_MISSING, rec, m, "segment %lld missing: "
+			      "rec.end counts %lld segments", (long long)m,
+			      (long long)e->segments);
+	else if (e && e->segments < max)
+		fault(c, YZF_REC_CHAIN, rec, max, "segment %lld after the end: "
+		      "rec.end counts %lld segments", (long long)max,
+		      (long long)e->segments);
+	else if (e && max && memcmp(e->last, s[ns - 1].hash, YZF_HASH_LEN))
+		fault(c, YZF_REC_CHAIN, rec, max, "segment %lld: rec.end names "
+		      "another last segment%.0lld", (long long)max, 0);
 	/* rec.gap records where no pair of segments was judged: a stop
 	 * before departure, or next to a missing segment */
 	for (size_t i = 0; i < ng; i++) {
@@ -670,13 +692,15 @@ int yzf_rec_check(const struct yzf_case_rec *recs, size_t n,
 	struct gap *g = calloc(n ? n : 1, sizeof *g);
 	char (*ids)[YZF_REC_ID_HEX] = calloc(n ? n : 1, sizeof *ids);
 	bool *coercive = calloc(n ? n : 1, sizeof *coercive);
-	size_t ns = 0, ng = 0, nid = 0, measures = 0, covering = 0;
+	struct end *ends = calloc(n ? n : 1, sizeof *ends);
+	size_t ns = 0, ng = 0, nid = 0, ne = 0, measures = 0, covering = 0;
 	*nfaults = 0;
-	if (!s || !g || !ids || !coercive) {
+	if (!s || !g || !ids || !coercive || !ends) {
 		free(s);
 		free(g);
 		free(ids);
 		free(coercive);
+		free(ends);
 		return YZF_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -710,6 +734,12 @@ int yzf_rec_check(const struct yzf_case_rec *recs, size_t n,
 				const char *why = yzf_jstr(o, "reason");
 				g[ng].known = why && strcmp(why, "unknown") != 0;
 				ng++;
+			} else if (!strcmp(t, "rec.end")) {
+				memcpy(ends[ne].rec, id, sizeof id);
+				ends[ne].segments = yzf_jint(o, "segments");
+				if (yzf_jhex(o, "last", ends[ne].last,
+					     YZF_HASH_LEN))
+					ne++;
 			}
 		}
 		cJSON_Delete(o);
@@ -728,6 +758,7 @@ int yzf_rec_check(const struct yzf_case_rec *recs, size_t n,
 		free(g);
 		free(ids);
 		free(coercive);
+		free(ends);
 		return YZF_ENOMEM;
 	}
 	for (size_t k = 0; k < nid; k++) {
@@ -737,7 +768,11 @@ int yzf_rec_check(const struct yzf_case_rec *recs, size_t n,
 		for (size_t i = 0; i < ns; i++)
 			if (!strcmp(s[i].rec, ids[k]))
 				mine[m++] = s[i];
-		check_one(&c, ids[k], mine, m, g, ng);
+		const struct end *e = NULL;
+		for (size_t i = 0; i < ne && !e; i++)
+			if (!strcmp(ends[i].rec, ids[k]))
+				e = &ends[i];
+		check_one(&c, ids[k], mine, m, g, ng, e);
 	}
 	if (coercive_only && measures && !covering)
 		fault(&c, YZF_REC_UNCOVERED, "", 0, "the case has %lld 查封/扣押 "
@@ -748,6 +783,7 @@ int yzf_rec_check(const struct yzf_case_rec *recs, size_t n,
 	free(g);
 	free(ids);
 	free(coercive);
+	free(ends);
 	*nfaults = c.n;
 	return YZF_OK;
 }

@@ -368,6 +368,34 @@ static void test_check(void)
 	CHECK_HAS(o[0].why, "segment 2 comes after segment 3");
 	CHECK_STR(yzf_rec_fault_name(o[0].kind), "reordered");
 
+	/* a cut tail: rec.end counts more than are held, or names another
+	 * last segment */
+	start(&f, "case.measure");
+	seg(&f, 1, 0, 1000, 1);
+	seg(&f, 2, 1, 11000, 1);
+	{
+		char b[300], h3[65];
+		hexof(3, h3);
+		snprintf(b, sizeof b, "{\"recording\":\"%s\",\"segments\":3,"
+			 "\"last\":\"%s\"}", RID, h3);
+		add(&f, "rec.end", b);
+	}
+	CHECK_EQ_INT(faults(&f, false, o), 1);
+	CHECK_EQ_INT(o[0].kind, YZF_REC_MISSING);
+	CHECK_HAS(o[0].why, "segment 3 missing: rec.end counts 3 segments");
+	start(&f, "case.measure");
+	seg(&f, 1, 0, 1000, 1);
+	seg(&f, 2, 1, 11000, 1);
+	{
+		char b[300], h1[65];
+		hexof(1, h1);
+		snprintf(b, sizeof b, "{\"recording\":\"%s\",\"segments\":2,"
+			 "\"last\":\"%s\"}", RID, h1);
+		add(&f, "rec.end", b);
+	}
+	CHECK_EQ_INT(faults(&f, false, o), 1);
+	CHECK_EQ_INT(o[0].kind, YZF_REC_CHAIN);
+
 	/* a prev that names another segment */
 	start(&f, "case.measure");
 	seg(&f, 1, 0, 1000, 1);

@@ -124,9 +124,12 @@ YZF_API int yzf_rec_end(struct yzf_recording *r);
 enum yzf_rec_fault_kind {
 	YZF_REC_GAP = 1,       /* a break with no rec.gap, or only an
 				  unexplained ("unknown") one */
-	YZF_REC_MISSING,       /* a segment n absent between its neighbours */
+	YZF_REC_MISSING,       /* a segment n absent between its neighbours,
+				  or past the last held while rec.end
+				  counts more */
 	YZF_REC_REORDERED,     /* segments out of order */
-	YZF_REC_CHAIN,         /* prev does not name the previous segment */
+	YZF_REC_CHAIN,         /* prev does not name the previous segment,
+				  or rec.end names another last one */
 	YZF_REC_UNCOVERED,     /* a coercive step with no recording covering it */
 };
 /* "gap", "missing", "reordered", "chain", "uncovered". */
