@@ -12,7 +12,9 @@
  * tool's temporary files). Segments come in the order they were closed;
  * once the core holds one (done with stored true) the file is removed, so
  * no clear copy of the media stays on the terminal. The boot id
- * (/proc/sys/kernel/random/boot_id) names the monotonic clock's origin. */
+ * (/proc/sys/kernel/random/boot_id) names the monotonic clock's origin.
+ * A tool must not reopen a file it has closed (muxers write the index
+ * before closing): the first closing makes the segment. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -223,9 +225,15 @@ int yzf_linux_rec_next(struct linux_rec *r, struct yzf_port_segment *seg,
 		r->cur = NULL;
 		r->has_cur = false;
 	}
+	/* wait for a closing, not just any event (a creation, a write) */
+	int64_t wall, t, until;
+	now(&wall, &t);
+	until = t + (wait_ms > 0 ? wait_ms : 0);
 	int rc = drain(r, 0);
-	if (!rc && !(r->n && r->q[0].closed))
-		rc = drain(r, wait_ms);
+	while (!rc && !(r->n && r->q[0].closed) && t < until) {
+		rc = drain(r, (int)(until - t));
+		now(&wall, &t);
+	}
 	if (rc)
 		return rc;
 	if (!r->n || !r->q[0].closed)
