@@ -623,7 +623,12 @@ const char *yzf_jstr(const cJSON *o, const char *key)
 int64_t yzf_jint(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : -1;
+	/* bodies of other feeds may hold anything: only JSON's safe
+	 * integers convert (no overflow, no NaN) */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9007199254740991.0 &&
+				    v->valuedouble <= 9007199254740991.0))
+		return -1;
+	return (int64_t)v->valuedouble;
 }
 
 bool yzf_jhex(const cJSON *o, const char *key, uint8_t *out, size_t n)

@@ -20,8 +20,8 @@ int yzf_held_load(struct yzf *y, const char *case_id, const char *type,
 		  struct yzf_held *h);
 void yzf_held_free(struct yzf_held *h);
 
-/* Body field readers over cJSON: NULL / false / -1 when absent or of
- * another type. */
+/* Body field readers over cJSON: NULL / false / -1 when absent, of
+ * another type, or (integers) beyond 2^53 - 1 in magnitude. */
 const char *yzf_jstr(const cJSON *o, const char *key);
 int64_t yzf_jint(const cJSON *o, const char *key);
 bool yzf_jhex(const cJSON *o, const char *key, uint8_t *out, size_t n);
