@@ -174,6 +174,8 @@ static int bench_nmea(const char *dir)
 	return 0;
 }
 
+int bench_field_recorder(void); /* field_rec.c */
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -181,5 +183,5 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int rc = bench_nmea(argv[1]);
-	return rc ? 1 : 0;
+	return rc || bench_field_recorder() ? 1 : 0;
 }

@@ -101,7 +101,10 @@ static const char *const valued[] = {
 	"loc", "from", "type", "dir", "request", "name", "officer-no",
 	"agency", "uscc", "roles", "days", "serial", "reason", "root-name",
 	"city-name", "region", "years", "at", "store-home", "server", "ca",
-	"batch", "retries", "code", "doc-type", "count", NULL,
+	"batch", "retries", "code", "doc-type", "count", "step", "measure",
+	"device", "media", "kind", "source", "note", "relevance", "legality",
+	"authenticity", "relevance-reason", "legality-reason",
+	"authenticity-reason", "recording", "after", "text", "wait", NULL,
 };
 
 static bool takes_value(const char *opt)

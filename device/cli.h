@@ -70,6 +70,8 @@ int cmd_location(struct cli *c);
 /* Status lines for paper documents still to enter (paper.c); the number
  * of them. */
 size_t paper_reminders(struct cli *c, const char *indent);
+int cmd_evidence(struct cli *c);
+int cmd_rec(struct cli *c);
 /* Status lines for numbered document types with no 文号 left (doc.c). */
 void doc_lease_warnings(struct cli *c, const uint8_t feed[YZF_KEY_LEN]);
 #endif

@@ -38,7 +38,9 @@ static const char usage[] =
 "  sync --server https://HOST:PORT --ca FILE [--feed HEX|--officer NO]\n"
 "       [--batch N] [--retries N]   push logged-in officers' feeds to the city\n"
 "  sync --status                    what the city holds and what waits\n"
-"  blob push FILE...                upload evidence files by hash, resuming\n"
+"  blob push FILE... | --evidence [HASH...]   upload files, or the evidence\n"
+"                                   held (decrypted on the way), by hash,\n"
+"                                   resuming\n"
 "  lease get --doc-type T [--count N]  lease a block of document numbers\n"
 "  lease take|left --doc-type T     take the next number offline / count\n"
 "  trust status                     the city's last checkpoint, attested time\n"
@@ -78,6 +80,21 @@ static const char usage[] =
 "                   --hours N]      the head approves location off\n"
 "  location log                     each record's fix, flagged: no fix, stale,\n"
 "                                   coarse, off, unapproved, jump\n"
+"  rec start --case ID --step TYPE [--measure seal|seize] [--device NAME]\n"
+"                                   begin whole-process recording of a step\n"
+"  rec take [--wait SEC] [--dir DIR]   take the recorder's closed segments:\n"
+"                                   hashed, stored encrypted, signed in a chain\n"
+"                                   (--dir: a capture folder, --port linux)\n"
+"  rec gap --after N --reason R --text T   explain a gap the terminal noticed\n"
+"  rec end | list [--case ID] | show ID\n"
+"  evidence add FILE --case ID [--media T] [--kind K] [--source SEQ|ID]\n"
+"       [--note T]                  store a photo/scan/file encrypted by hash\n"
+"  evidence list [--case ID] | show HASH   items, their review state\n"
+"  evidence review HASH --relevance pass|fail --legality pass|fail\n"
+"       --authenticity pass|fail --reason T   (reviewer role; art.26)\n"
+"  evidence verify [--case ID] [--dir EXPORT]   name every cut, edited,\n"
+"                                   missing or reordered segment, and gaps\n"
+"  evidence export HASH|--case ID|--recording ID --out DIR   files + manifest\n"
 "\n"
 "City authority (keys in --dir):\n"
 "  authority init --dir D --root-name N --city-name N --region CODE [--years N]\n"
@@ -871,6 +888,7 @@ int main(int argc, char **argv)
 		{ "trust", cmd_trust }, { "catalog", cmd_catalog },
 		{ "case", cmd_case }, { "doc", cmd_doc },
 		{ "paper", cmd_paper }, { "location", cmd_location },
+		{ "evidence", cmd_evidence }, { "rec", cmd_rec },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

@@ -944,33 +944,50 @@ static bool blob_state(const struct resp *r, uint64_t *have, bool *complete)
 	return ok;
 }
 
-/* Upload one file by its hash, resuming from what the city holds. */
-static int blob_push(struct cli *c, struct conn *cn, const uint8_t feed[32],
-		     const char *file, int retries)
+/* What a blob upload reads from: a file, or an evidence blob the store
+ * holds encrypted (read through its decryption, never written out). */
+struct blob_src {
+	FILE *f;
+	struct yzf_blob_reader *r;
+	uint64_t size;
+	uint8_t hash[32];
+	const char *name;
+};
+
+static int src_read(struct cli *c, struct blob_src *s, uint64_t off,
+		    uint8_t *buf, size_t cap, size_t *n)
 {
-	uint8_t h[32], *chunk = malloc(1 << 20);
+	if (s->f) {
+		if (fseeko(s->f, (off_t)off, SEEK_SET))
+			return EXIT_SYSTEM;
+		*n = fread(buf, 1, cap, s->f);
+		return ferror(s->f) ? EXIT_SYSTEM : EXIT_OK;
+	}
+	/* a blob may come in several messages: fill the chunk */
+	size_t got = 0, k;
+	int rc = YZF_OK;
+	while (got < cap &&
+	       (rc = yzf_blob_read_at(s->r, off + got, buf + got, cap - got,
+				      &k)) == YZF_OK && k)
+		got += k;
+	*n = got;
+	return rc ? cli_fail(c, rc, "blob") : EXIT_OK;
+}
+
+/* Upload one blob by its hash, resuming from what the city holds. */
+static int blob_push(struct cli *c, struct conn *cn, const uint8_t feed[32],
+		     struct blob_src *src, int retries)
+{
+	uint8_t *chunk = malloc(1 << 20);
 	char hex[65], path[160];
-	crypto_generichash_state st;
 	struct resp r = { 0 };
-	FILE *f = fopen(file, "rb");
-	uint64_t size = 0, have = 0;
+	uint64_t size = src->size, have = 0;
 	bool complete = false;
 	int ec = EXIT_OK, attempt = 0;
-	if (!f || !chunk) {
-		perror(file);
-		free(chunk);
-		if (f)
-			fclose(f);
-		return EXIT_NOTFOUND;
-	}
-	crypto_generichash_init(&st, NULL, 0, sizeof h);
 	size_t n;
-	while ((n = fread(chunk, 1, 1 << 20, f)) > 0) {
-		crypto_generichash_update(&st, chunk, n);
-		size += n;
-	}
-	crypto_generichash_final(&st, h, sizeof h);
-	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	if (!chunk)
+		return EXIT_SYSTEM;
+	sodium_bin2hex(hex, sizeof hex, src->hash, sizeof src->hash);
 	for (bool asked = false; !complete;) {
 		int rc;
 		if (!asked) {
@@ -980,9 +997,8 @@ static int blob_push(struct cli *c, struct conn *cn, const uint8_t feed[32],
 			if (rc == 1)
 				goto cut;
 		} else {
-			if (fseeko(f, (off_t)have, SEEK_SET))
+			if ((ec = src_read(c, src, have, chunk, 1 << 20, &n)))
 				break;
-			n = fread(chunk, 1, 1 << 20, f);
 			snprintf(path, sizeof path, "/v1/blobs/%s/%llu/%llu", hex,
 				 (unsigned long long)size, (unsigned long long)have);
 			rc = signed_request(c, cn, feed, "POST", path,
@@ -1017,21 +1033,63 @@ static int blob_push(struct cli *c, struct conn *cn, const uint8_t feed[32],
 		}
 		backoff(attempt, "connection lost");
 	}
-	fclose(f);
+	if (!ec && !src->f && complete)
+		ec = yzf_blob_mark_pushed(c->y, src->hash)
+			     ? cli_fail(c, YZF_EIO, "blob") : EXIT_OK;
+	sodium_memzero(chunk, 1 << 20);
 	free(chunk);
 	yzf_buf_free(&r.body);
+	return ec;
+}
+
+/* A file's blob: its hash first, by reading it through. */
+static int push_file(struct cli *c, struct conn *cn, const uint8_t feed[32],
+		     const char *file, int retries)
+{
+	struct blob_src s = { .name = file };
+	crypto_generichash_state st;
+	uint8_t buf[65536];
+	size_t n;
+	if (!(s.f = fopen(file, "rb"))) {
+		perror(file);
+		return EXIT_NOTFOUND;
+	}
+	crypto_generichash_init(&st, NULL, 0, sizeof s.hash);
+	while ((n = fread(buf, 1, sizeof buf, s.f)) > 0) {
+		crypto_generichash_update(&st, buf, n);
+		s.size += n;
+	}
+	crypto_generichash_final(&st, s.hash, sizeof s.hash);
+	int ec = blob_push(c, cn, feed, &s, retries);
+	fclose(s.f);
+	return ec;
+}
+
+/* An evidence blob the store holds: its hash is its name. */
+static int push_held(struct cli *c, struct conn *cn, const uint8_t feed[32],
+		     const uint8_t hash[32], int retries)
+{
+	struct blob_src s = { .name = "evidence" };
+	memcpy(s.hash, hash, 32);
+	int rc = yzf_blob_open(c->y, hash, &s.r);
+	if (rc)
+		return cli_fail(c, rc, "blob push --evidence");
+	s.size = yzf_blob_size(s.r);
+	int ec = blob_push(c, cn, feed, &s, retries);
+	yzf_blob_close(s.r);
 	return ec;
 }
 
 int cmd_blob(struct cli *c)
 {
 	const char *sub = cli_arg(c, 0), *rs = cli_opt(c, "retries");
+	bool evid = cli_flag(c, "evidence");
 	struct city ct;
 	uint8_t feed[YZF_KEY_LEN];
 	struct conn cn = { 0 };
-	if (!sub || strcmp(sub, "push") != 0 || !cli_arg(c, 1)) {
-		fprintf(stderr, "yzf blob push FILE... [--server URL --ca FILE] "
-			"[--feed HEX|--officer NO]\n");
+	if (!sub || strcmp(sub, "push") != 0 || (!cli_arg(c, 1) && !evid)) {
+		fprintf(stderr, "yzf blob push FILE... | --evidence [HASH...] "
+			"[--server URL --ca FILE] [--feed HEX|--officer NO]\n");
 		return EXIT_USAGE;
 	}
 	int ec = cli_open(c, false);
@@ -1039,13 +1097,59 @@ int cmd_blob(struct cli *c)
 		ec = cli_feed(c, feed);
 	if (ec)
 		return ec;
-	if (!city_of(c, &ct, "blob"))
-		return EXIT_USAGE;
-	if ((ec = conn_setup(&cn, ct.server, ct.ca, c->y)))
-		return ec;
+	/* evidence: the hashes named, else every blob the city lacks */
+	uint8_t (*todo)[32] = NULL;
+	size_t ntodo = 0;
+	if (evid) {
+		while (cli_arg(c, (int)ntodo + 1))
+			ntodo++;
+		if (ntodo) {
+			todo = calloc(ntodo, sizeof *todo);
+			for (size_t i = 0; todo && i < ntodo; i++) {
+				const char *h = cli_arg(c, (int)i + 1);
+				if (strlen(h) != 64 ||
+				    sodium_hex2bin(todo[i], 32, h, 64, NULL, NULL,
+						   NULL)) {
+					fprintf(stderr, "yzf blob: %s: not a "
+						"64-digit hash\n", h);
+					free(todo);
+					return EXIT_USAGE;
+				}
+			}
+		} else {
+			size_t have = 0;
+			int rc = yzf_blob_unpushed(c->y, NULL, 0, &ntodo);
+			todo = calloc(ntodo ? ntodo : 1, sizeof *todo);
+			if (!rc && todo)
+				rc = yzf_blob_unpushed(c->y, todo, ntodo, &have);
+			if (rc) {
+				free(todo);
+				return cli_fail(c, rc, "blob push --evidence");
+			}
+			ntodo = have < ntodo ? have : ntodo;
+		}
+		if (!todo)
+			return EXIT_SYSTEM;
+		if (!ntodo) {
+			printf("no evidence waits for the city\n");
+			free(todo);
+			return EXIT_OK;
+		}
+	}
+	if (!city_of(c, &ct, "blob") ||
+	    (ec = conn_setup(&cn, ct.server, ct.ca, c->y))) {
+		free(todo);
+		return ec ? ec : EXIT_USAGE;
+	}
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
-	for (int i = 1; cli_arg(c, i) && ec == EXIT_OK; i++)
-		ec = blob_push(c, &cn, feed, cli_arg(c, i), rs ? atoi(rs) : 5);
+	if (evid)
+		for (size_t i = 0; i < ntodo && ec == EXIT_OK; i++)
+			ec = push_held(c, &cn, feed, todo[i], rs ? atoi(rs) : 5);
+	else
+		for (int i = 1; cli_arg(c, i) && ec == EXIT_OK; i++)
+			ec = push_file(c, &cn, feed, cli_arg(c, i),
+				       rs ? atoi(rs) : 5);
+	free(todo);
 	conn_free(&cn);
 	return ec;
 }

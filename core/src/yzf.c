@@ -73,7 +73,8 @@ int yzf_secret_destroy(struct yzf *y, const char *name)
 int yzf_location(struct yzf *y, struct yzf_fix *out)
 {
 	yzf_fix_clear(out);
-	if (!y->port->location)
+	/* a version 1 port's struct ends before the member */
+	if (y->port->version < 2 || !y->port->location)
 		return yzf_fail(y, YZF_ENOTFOUND, "port: no location device");
 	int rc = y->port->location(y->port->ctx, out);
 	if (rc == YZF_OK)

@@ -13,6 +13,7 @@ struct linux_port {
 	char store[PATH_MAX];
 	char keystore[PATH_MAX];
 	struct yzf_linux_gps *gps;
+	struct linux_rec *rec;
 };
 
 static int keystore_get(void *ctx, const char *name, uint8_t *out, bool create)
@@ -36,6 +37,36 @@ static const char *path(void *ctx, int which)
 static int location(void *ctx, struct yzf_fix *out)
 {
 	return yzf_linux_gps_location(((struct linux_port *)ctx)->gps, out);
+}
+
+static int recorder_next(void *ctx, struct yzf_port_segment *seg, int wait_ms)
+{
+	return yzf_linux_rec_next(((struct linux_port *)ctx)->rec, seg, wait_ms);
+}
+
+static int recorder_read(void *ctx, uint8_t *buf, size_t cap, size_t *n)
+{
+	return yzf_linux_rec_read(((struct linux_port *)ctx)->rec, buf, cap, n);
+}
+
+static int recorder_done(void *ctx, bool stored)
+{
+	return yzf_linux_rec_done(((struct linux_port *)ctx)->rec, stored);
+}
+
+int yzf_port_linux_recorder(struct yzf_port *port, const char *dir)
+{
+	struct linux_port *p = port->ctx;
+	struct linux_rec *r;
+	int rc = yzf_linux_recorder_open(dir, &r);
+	if (rc)
+		return rc;
+	yzf_linux_recorder_close(p->rec);
+	p->rec = r;
+	port->recorder_next = recorder_next;
+	port->recorder_read = recorder_read;
+	port->recorder_done = recorder_done;
+	return YZF_OK;
 }
 
 struct yzf_port *yzf_port_linux_create(const char *home)
@@ -79,5 +110,6 @@ void yzf_port_linux_destroy(struct yzf_port *p)
 		return;
 	struct linux_port *lp = p->ctx;
 	yzf_linux_gps_destroy(lp->gps);
+	yzf_linux_recorder_close(lp->rec);
 	free(lp);
 }

@@ -33,6 +33,21 @@
 struct yzf_port *yzf_port_linux_create(const char *home);
 void yzf_port_linux_destroy(struct yzf_port *p);
 
+/* Watch dir for the segment files a capture tool writes (ports/linux/
+ * recorder.c): the port's recorder from now on. YZF_OK, or YZF_EPORT when
+ * the folder cannot be watched. The files are removed once stored. */
+int yzf_port_linux_recorder(struct yzf_port *p, const char *dir);
+
+/* The recorder's state and functions, behind the port's members. */
+struct linux_rec;
+int yzf_linux_recorder_open(const char *dir, struct linux_rec **out);
+void yzf_linux_recorder_close(struct linux_rec *r); /* accepts NULL */
+int yzf_linux_rec_next(struct linux_rec *r, struct yzf_port_segment *seg,
+		       int wait_ms);
+int yzf_linux_rec_read(struct linux_rec *r, uint8_t *buf, size_t cap,
+		       size_t *n);
+int yzf_linux_rec_done(struct linux_rec *r, bool stored);
+
 /* Shared with ports/sim: the per-device functions of this port. */
 int yzf_linux_clock_wall(void *ctx, int64_t *ms, int32_t *tz_min);
 int yzf_linux_clock_mono(void *ctx, int64_t *ms);

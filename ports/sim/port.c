@@ -28,6 +28,9 @@ void yzf_sim_opts_from_env(struct yzf_sim_opts *o)
 		o->gps_log = v;
 	if ((v = getenv("YZF_SIM_FAIL_GPS")))
 		o->fail_gps_at = atol(v);
+	o->recorder = getenv("YZF_SIM_RECORDER");
+	if ((v = getenv("YZF_SIM_FAIL_RECORDER")))
+		o->fail_recorder_at = atol(v);
 }
 
 static const char *path(void *ctx, int which)
@@ -73,6 +76,10 @@ struct yzf_port *yzf_port_sim_create(const char *home,
 		}
 		p->port.location = sim_location;
 	}
+	if (yzf_port_sim_recorder(&p->port, p->o.recorder) != YZF_OK) {
+		yzf_port_sim_destroy(&p->port);
+		return NULL;
+	}
 	return &p->port;
 }
 
@@ -81,6 +88,7 @@ void yzf_port_sim_destroy(struct yzf_port *p)
 	if (p) {
 		struct sim_port *s = p->ctx;
 		free(s->gps);
+		sim_recorder_free(s);
 		sodium_memzero(s, sizeof *s);
 		free(s);
 	}

@@ -22,6 +22,8 @@ struct sim_port {
 	size_t gps_n;
 	int64_t gps_start_ms;     /* sim wall time the replay began */
 	long gps_calls;
+	struct sim_rec *rec;      /* the synthetic recorder's script, or NULL */
+	long recorder_calls;
 };
 
 int sim_clock_wall(void *ctx, int64_t *ms, int32_t *tz_min);
@@ -34,4 +36,6 @@ int64_t sim_real_mono(void);
  * or holds no dated fix. */
 int sim_gps_open(struct sim_port *p, const char *path);
 int sim_location(void *ctx, struct yzf_fix *out);
+void sim_recorder_free(struct sim_port *p);
+void sim_recorder_attach(struct yzf_port *port);
 #endif

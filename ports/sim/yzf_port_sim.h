@@ -23,6 +23,10 @@
  *   YZF_SIM_FAIL_KEYSTORE=<n> the nth key store call fails (1-based)
  *   YZF_SIM_GPS=<file>       NMEA log to replay as the location device
  *   YZF_SIM_FAIL_GPS=<n>     the nth location call fails (1-based)
+ *   YZF_SIM_RECORDER=<script> the synthetic recorder's segments, stops,
+ *                             gaps and reboots (ports/sim/recorder.c)
+ *   YZF_SIM_RECORDER_MS=<n>   length of each synthetic segment (10000)
+ *   YZF_SIM_FAIL_RECORDER=<n> the nth recorder_next call fails
  */
 #ifndef YZF_PORT_SIM_H
 #define YZF_PORT_SIM_H
@@ -38,6 +42,8 @@ struct yzf_sim_opts {
 				  * NULL: none. Read by yzf_port_sim_create,
 				  * which fails (NULL, errno) if it cannot */
 	long fail_gps_at;        /* the nth location call fails; 0: never */
+	const char *recorder;    /* NULL: a recorder with nothing to give */
+	long fail_recorder_at;   /* 0: never */
 };
 
 /* Options from the environment variables above. */
@@ -45,6 +51,10 @@ void yzf_sim_opts_from_env(struct yzf_sim_opts *o);
 struct yzf_port *yzf_port_sim_create(const char *home,
 				     const struct yzf_sim_opts *o);
 void yzf_port_sim_destroy(struct yzf_port *p);
+/* Give the synthetic recorder a script (ports/sim/recorder.c says what it
+ * may hold); NULL or "" leaves it with nothing to give. Replaces any
+ * script not yet taken. */
+int yzf_port_sim_recorder(struct yzf_port *p, const char *script);
 /* Move the clock (wall only; the monotonic counter never goes back). */
 void yzf_port_sim_set_time(struct yzf_port *p, int64_t ms);
 #endif

@@ -25,12 +25,28 @@
 extern "C" {
 #endif
 
-#define YZF_PORT_VERSION 1u
+/* Version 2 appended the recorder (recorder_next, _read, _done). */
+#define YZF_PORT_VERSION 2u
 
 struct yzf_fix;
 
 /* Key store secrets are 32 bytes, named by short ASCII strings. */
 #define YZF_PORT_SECRET_LEN 32
+
+/* One segment of media the recorder closed, as the port describes it. The
+ * times are the port's own readings of the same clocks as clock_wall and
+ * clock_mono, so the core can tell whether the next segment follows. */
+struct yzf_port_segment {
+	int64_t start_ms, end_ms;     /* wall clock, ms since the epoch (UTC) */
+	int64_t start_mono, end_mono; /* monotonic ms, clock_mono's clock */
+	uint64_t boot;                /* names the monotonic clock's origin:
+					 changes when the terminal reboots */
+	char media[64];               /* media type, "video/mp4" */
+	char stop[33];                /* "" or why the recorder was stopped
+					 before this segment, when the port
+					 knows: "stopped", "battery",
+					 "reboot", "storage" ([a-z_]) */
+};
 
 enum yzf_port_path {
 	YZF_PATH_STORE = 0, /* the terminal's SQLite store file */
@@ -63,7 +79,7 @@ struct yzf_port {
 	 * owned by the port. */
 	const char *(*path)(void *ctx, int which);
 
-	/* Optional. The newest fix of the platform's location device
+	/* Since version 2, optional. The newest fix of the location device
 	 * (struct yzf_fix, yzf/location.h) into out, with mono_ms set from
 	 * clock_mono when the fix reached the port, so its age can be told.
 	 * Reads what has arrived and returns: it may wait for a first fix
@@ -72,6 +88,21 @@ struct yzf_port {
 	 * fix has arrived or no device is configured, YZF_EPORT when the
 	 * device failed. */
 	int (*location)(void *ctx, struct yzf_fix *out);
+	/* Since version 2. The recorder (whole-process recording), optional:
+	 * all three NULL on a terminal without one. The core pulls closed
+	 * segments in the order they were recorded.
+	 * next: YZF_OK with *seg filled when a segment is closed for writing
+	 * and ready, YZF_ENOTFOUND if none is within wait_ms (0: do not
+	 * wait). Until done is called the same segment is current.
+	 * read: the current segment's next bytes, up to cap; *n = 0 at its
+	 * end. The port gives the bytes as the capture wrote them.
+	 * done: the core is finished with the current segment: stored true
+	 * means the core holds it durably (the port may now delete its
+	 * copy), false that the next call to next gives it again. */
+	int (*recorder_next)(void *ctx, struct yzf_port_segment *seg,
+			     int wait_ms);
+	int (*recorder_read)(void *ctx, uint8_t *buf, size_t cap, size_t *n);
+	int (*recorder_done)(void *ctx, bool stored);
 };
 
 #ifdef __cplusplus

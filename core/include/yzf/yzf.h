@@ -12,7 +12,9 @@
  * verify.h (prove feeds whole), exchange.h (export/import), calendar.h
  * (working days and deadlines), case.h (a case as the fold of its
  * records, and the legal guards of each step), location.h (the terminal's
- * fix), nmea.h (NMEA 0183 sentences into a fix).
+ * fix), nmea.h (NMEA 0183 sentences into a fix), loclock.h (the location
+ * lock), paper.h (paper fallback and backfill), evidence.h (evidence media
+ * encrypted at rest, review), recording.h (whole-process recording).
  */
 #ifndef YZF_YZF_H
 #define YZF_YZF_H
@@ -67,5 +69,7 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "location.h"
 #include "nmea.h"
 #include "loclock.h"
+#include "evidence.h"
+#include "recording.h"
 
 #endif
