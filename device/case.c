@@ -41,6 +41,7 @@ static const char *const flag_names[] = {
 	"OVERDUE (行政处罚法第六十条: no decision within 90 days)",
 	"MEASURE_EXPIRED (行政强制法第二十五条)",
 	"IRREGULAR", "FULL", "BAD_RECORD",
+	"RECORDING_GAP (查封/扣押 not recorded whole: 全过程记录)",
 };
 
 static void show_text(const char *id, const struct yzf_case *s)
@@ -90,6 +91,17 @@ static void show_text(const char *id, const struct yzf_case *s)
 			printf("FLAG     %s\n", flag_names[b]);
 	if (s->irregular[0])
 		printf("first irregular step: %s\n", s->irregular);
+	if (s->flags & YZF_CASE_F_RECORDING_GAP)
+		printf("RECORDING DEFECT: %s\n", s->defect);
+	for (size_t i = 0; i < s->nevidence; i++) {
+		static const char *const st[] = { "not reviewed", "passed",
+						  "FAILED review" };
+		char h[17];
+		cli_hex(s->evidence[i].hash, 8, h);
+		printf("evidence %s  %s\n", h,
+		       s->evidence[i].state >= 0 && s->evidence[i].state <= 2
+			       ? st[s->evidence[i].state] : "?");
+	}
 	printf("next     ");
 	for (int k = 0; k < YZF_STEP_COUNT; k++)
 		if (s->next & (1u << k))

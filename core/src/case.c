@@ -13,9 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "util.h"
 #include "yzf/case.h"
+#include "yzf/evidence.h"
+#include "yzf/recording.h"
 #include "yzf/cert.h"
 
 #define DAY_MS 86400000LL
@@ -43,6 +46,7 @@ static const char *const kind_names[] = {
 
 /* The article texts the guards cite, once each. */
 #define ART_PLATFORM13 "《广东省一体化行政执法平台管理办法》第十三条"
+#define ART_PLATFORM26 "《广东省一体化行政执法平台管理办法》第二十六条"
 #define ART_PLATFORM33 "《广东省一体化行政执法平台管理办法》第三十三条"
 #define ART_PEN4 "行政处罚法第四条"
 #define ART_PEN34 "行政处罚法第三十四条"
@@ -79,6 +83,8 @@ struct body {
 	uint8_t tid[YZF_ID_LEN];
 	uint8_t tfeed[YZF_KEY_LEN];
 	int64_t tseq;
+	size_t nevid;        /* case.decide: the evidence relied on */
+	uint8_t evid[YZF_CASE_DECIDE_EVIDENCE_MAX][YZF_ID_LEN];
 };
 
 static void msgf(char *msg, size_t cap, const char *fmt, ...) PRINTF(3, 4);
@@ -225,6 +231,15 @@ static bool parse_notify(const cJSON *o, struct body *b)
 
 static bool parse_decide(const cJSON *o, struct body *b)
 {
+	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(o, "evidence"), *h;
+	cJSON_ArrayForEach(h, ev) {
+		if (!cJSON_IsString(h) || strlen(h->valuestring) != 64 ||
+		    b->nevid == YZF_CASE_DECIDE_EVIDENCE_MAX ||
+		    sodium_hex2bin(b->evid[b->nevid], YZF_ID_LEN, h->valuestring,
+				   64, NULL, NULL, NULL) != 0)
+			return false;
+		b->nevid++;
+	}
 	return get_str(o, "penalty", b->penalty, sizeof b->penalty, true) &&
 	       get_int(o, "amount_fen", &b->amount, true) &&
 	       get_str(o, "tier", b->tier, sizeof b->tier, true) &&
@@ -588,6 +603,33 @@ static int guard_decide_ordinary(const struct yzf_case *st,
 	return YZF_OK;
 }
 
+/* A decision relies only on evidence whose review passed relevance,
+ * legality and authenticity. */
+static int guard_evidence(const struct yzf_case *st, const struct body *b,
+			  char *msg, size_t cap)
+{
+	static const char *const states[] = { "has not been reviewed",
+					      "passed", "failed its review" };
+	for (size_t i = 0; i < b->nevid; i++) {
+		int state = -1;
+		for (size_t k = 0; k < st->nevidence && state < 0; k++)
+			if (!memcmp(st->evidence[k].hash, b->evid[i], YZF_ID_LEN))
+				state = st->evidence[k].state;
+		if (state == YZF_EVIDENCE_PASSED)
+			continue;
+		char h[17];
+		for (int k = 0; k < 8; k++)
+			snprintf(h + 2 * k, 3, "%02x", b->evid[i][k]);
+		msgf(msg, cap, "refused: evidence %s %s: a decision relies "
+		     "only on evidence reviewed as relevant, lawful and "
+		     "authentic (" ART_PLATFORM26 ")", h,
+		     state < 0 ? "is not evidence of this case"
+			       : states[state]);
+		return YZF_ESTATE;
+	}
+	return YZF_OK;
+}
+
 static int guard_decide(const struct yzf_case *st, const struct body *b,
 			const struct yzf_case_rec *r,
 			const struct yzf_case_ctx *ctx, int64_t now, char *msg,
@@ -608,7 +650,7 @@ static int guard_decide(const struct yzf_case *st, const struct body *b,
 		     "\"%s\" needs a stated reason (" ART_PEN34 ")", b->tier);
 		return YZF_ESTATE;
 	}
-	return YZF_OK;
+	return guard_evidence(st, b, msg, cap);
 }
 
 /* Late service is flagged, never refused: the decision stands. */
@@ -1077,6 +1119,52 @@ static void take(struct yzf_case *st, const struct yzf_case_rec *r,
 	link_cosigns(st, bodies);
 }
 
+/* An evidence record: the item's review state as of it, from the records
+ * up to and including it. */
+static void follow_evidence(struct yzf_case *st, const struct yzf_case_rec *r,
+			    size_t n)
+{
+	cJSON *o = cJSON_ParseWithLength((const char *)r[n - 1].body,
+					 r[n - 1].body_len);
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(o, "hash");
+	uint8_t hash[YZF_ID_LEN];
+	size_t k = 0;
+	int state;
+	if (!cJSON_IsString(h) || strlen(h->valuestring) != 64 ||
+	    sodium_hex2bin(hash, sizeof hash, h->valuestring, 64, NULL, NULL,
+			   NULL) != 0) {
+		cJSON_Delete(o);
+		return;
+	}
+	cJSON_Delete(o);
+	while (k < st->nevidence && memcmp(st->evidence[k].hash, hash, 32))
+		k++;
+	if (k == st->nevidence) {
+		if (k == YZF_CASE_EVIDENCE_MAX) {
+			st->flags |= YZF_CASE_F_FULL;
+			return;
+		}
+		memcpy(st->evidence[k].hash, hash, YZF_ID_LEN);
+		st->nevidence++;
+	}
+	if (yzf_evidence_state_of(r, n, hash, &state, NULL, 0) == YZF_OK)
+		st->evidence[k].state = state;
+}
+
+/* 查封/扣押 are recorded whole (记录办法): a measure taken whose recording
+ * has an unexplained gap, a missing or reordered segment, or none at all
+ * is a defect of the case. */
+static void judge_recording(struct yzf_case *st, const struct yzf_case_rec *r,
+			    size_t n)
+{
+	bool measure = false;
+	for (size_t i = 0; i < st->nsteps; i++)
+		measure = measure || st->steps[i].step == YZF_STEP_MEASURE;
+	if (measure && yzf_rec_coercive_gap_of(r, n, st->defect,
+					       sizeof st->defect))
+		st->flags |= YZF_CASE_F_RECORDING_GAP;
+}
+
 /* Flags that depend on what has not happened by `now`. */
 static void judge_now(struct yzf_case *st, int64_t now)
 {
@@ -1135,9 +1223,26 @@ int yzf_case_fold(const struct yzf_case_rec *recs, size_t n,
 	for (size_t i = 0; i < n; i++)
 		v[i] = &recs[i];
 	qsort(v, n, sizeof *v, rec_cmp);
-	for (size_t i = 0; i < n; i++)
-		if (i == 0 || memcmp(v[i]->id, v[i - 1]->id, YZF_ID_LEN))
+	/* the records in canonical order, duplicates dropped, as the
+	 * evidence and recording judgements read them */
+	struct yzf_case_rec *sorted = malloc((n ? n : 1) * sizeof *sorted);
+	size_t m = 0;
+	if (!sorted) {
+		free(v);
+		free(bodies);
+		return YZF_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i && !memcmp(v[i]->id, v[i - 1]->id, YZF_ID_LEN))
+			continue;
+		sorted[m++] = *v[i];
+		if (!strncmp(v[i]->type, "evidence.", 9))
+			follow_evidence(out, sorted, m);
+		else
 			take(out, v[i], ctx, bodies);
+	}
+	judge_recording(out, sorted, m);
+	free(sorted);
 	judge_now(out, now);
 	mark_provisional(out, ctx);
 	free(v);
@@ -1249,7 +1354,16 @@ int yzf_case_dump(const struct yzf_case *st, struct yzf_buf *out)
 	dump_times(out, st);
 	put_kv_int(out, "flags", st->flags);
 	put_kv_str(out, "irregular", st->irregular);
+	put_kv_str(out, "defect", st->defect);
 	put_kv_int(out, "next", st->next);
+	yzf_buf_puts(out, ",\"evidence\":[");
+	for (size_t i = 0; i < st->nevidence; i++) {
+		yzf_buf_puts(out, i ? ",{\"hash\":" : "{\"hash\":");
+		yzf_put_hex(out, st->evidence[i].hash, YZF_ID_LEN);
+		put_kv_int(out, "state", st->evidence[i].state);
+		yzf_buf_putc(out, '}');
+	}
+	yzf_buf_putc(out, ']');
 	put_kv_int(out, "ndecisions", (int64_t)st->ndecisions);
 	yzf_buf_puts(out, ",\"decisions\":[");
 	for (size_t i = 0; i < nd; i++) {

@@ -115,6 +115,10 @@ enum yzf_case_flag {
 	YZF_CASE_F_IRREGULAR = 1u << 6,
 	YZF_CASE_F_FULL = 1u << 7,
 	YZF_CASE_F_BAD_RECORD = 1u << 8,
+	/* a 查封/扣押 whose whole-process recording has an unexplained gap,
+	 * a missing or reordered segment, or none at all (记录办法; the
+	 * reason in `defect`) */
+	YZF_CASE_F_RECORDING_GAP = 1u << 9,
 };
 
 /* Deadlines, as bits of struct yzf_case.provisional. */
@@ -205,6 +209,18 @@ struct yzf_case_decision {
 	char reason[YZF_CASE_MSG_MAX]; /* stated reason, truncated */
 };
 
+#ifndef YZF_CASE_EVIDENCE_MAX
+#define YZF_CASE_EVIDENCE_MAX 32 /* evidence items whose review is followed */
+#endif
+#define YZF_CASE_DECIDE_EVIDENCE_MAX 16 /* items one decision may name */
+
+/* An evidence item of the case (evidence.add) and its review as of the
+ * record being judged (yzf/evidence.h, enum yzf_evidence_state). */
+struct yzf_case_evidence {
+	uint8_t hash[YZF_ID_LEN];
+	int state;
+};
+
 struct yzf_case {
 	enum yzf_case_kind kind;
 	enum yzf_case_step stage;   /* last step taken (not a cosign) */
@@ -234,6 +250,9 @@ struct yzf_case {
 				       past that calendar's last notice */
 	unsigned flags;             /* YZF_CASE_F_* */
 	char irregular[YZF_CASE_MSG_MAX]; /* first irregular step's reason */
+	char defect[YZF_CASE_MSG_MAX];    /* YZF_CASE_F_RECORDING_GAP: why */
+	size_t nevidence;
+	struct yzf_case_evidence evidence[YZF_CASE_EVIDENCE_MAX];
 	size_t nsteps;
 	struct yzf_case_taken steps[YZF_CASE_STEPS_MAX];
 	unsigned next;              /* bit (1u << step) for each step whose
