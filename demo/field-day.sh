@@ -26,6 +26,25 @@ run() { printf '$ %s\n' "$*" | sed "s|$SYNCD|yzf-syncd|g; s|$YZF|yzf|g; s|$W/||g
 # A terminal syncs: pushes its feed, pulls what colleagues did in its cases.
 synced() { printf '$ yzf --home %s sync   (%s)\n' "$(basename "$1")" "$2"; "$YZF" --home "$1" sync >/dev/null; }
 
+# The terminals' receiver: a BeiDou+GPS fix at 天河路385号, as NMEA 0183
+# sentences (checksums computed), replayed by the sim port.
+python3 - "$W/tianhe.nmea" <<'PY'
+import sys
+def line(body):
+    c=0
+    for ch in body: c^=ord(ch)
+    return "$%s*%02X\r\n" % (body, c)
+out=[]
+for i in range(5):
+    t="0100%02d.00" % i
+    out.append(line("GNGGA,%s,2308.25072,N,11319.86144,E,1,14,0.7,38.0,M,-6.3,M,," % t))
+    out.append(line("GNRMC,%s,A,2308.25072,N,11319.86144,E,0.0,0.0,271126,,,A" % t))
+    out.append(line("GNGSA,A,3,02,05,12,15,24,29,,,,,,,1.2,0.7,1.0,1"))
+    out.append(line("GNGSA,A,3,201,203,206,208,210,213,216,223,,,,,1.2,0.7,1.0,4"))
+open(sys.argv[1],"w").write("".join(out))
+PY
+export YZF_SIM_GPS=$W/tianhe.nmea
+
 say "City: the province root and Guangzhou's issuing key (in $W/city)"
 run "$YZF" authority init --dir "$W/city" --root-name 广东省人民政府 \
 	--city-name 广州市司法局 --region 440100
@@ -208,6 +227,16 @@ run "$YZF" --home "$T" location off --reason "手机发热" --officer 4401002023
 echo '{"text":"路边巡查"}' | run "$YZF" --home "$T" append note --case C-20261127-TH-0007 --officer 44010020230001
 run "$YZF" --home "$T" location on --officer 44010020230001
 run "$YZF" --home "$T" location log --officer 44010020230001 | tail -10 || true
+say "Whole-process recording (全过程记录) of the food-shop inspection: segments hashed as written, chained, signed"
+run "$YZF" --home "$T" rec start --case C-20261127-TH-0007 --step inspection.item --officer 44010020230001
+YZF_SIM_RECORDER=400000,400000,stop:battery:40000,400000 run "$YZF" --home "$T" rec take --officer 44010020230001 || true
+run "$YZF" --home "$T" rec gap --after 2 --reason battery --text "执法记录仪电量耗尽，更换电池" --officer 44010020230001
+run "$YZF" --home "$T" rec end --officer 44010020230001
+say "The photo of the expired biscuits as evidence: stored encrypted by its hash, linked to the case"
+head -c 800000 /dev/urandom >"$W/IMG_0043.jpg"
+run "$YZF" --home "$T" evidence add "$W/IMG_0043.jpg" --case C-20261127-TH-0007 --kind photo --officer 44010020230001
+run "$YZF" --home "$T" evidence verify --case C-20261127-TH-0007
+run "$YZF" --home "$T" blob push --evidence --officer 44010020230001 | tail -1
 say "The city signed what it holds: a Merkle log checkpoint, checked by the terminal"
 run "$YZF" --home "$T" trust status
 "$SYNCD" --config "$W/syncd.ini" admin checkpoint >"$W/audit-old.ckpt"
