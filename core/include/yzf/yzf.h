@@ -62,5 +62,12 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "calendar.h"
 #include "case.h"
 #include "catalog.h"
+#include "base45.h"
+#include "qrpay.h"
+#include "roster.h"
+#include "font.h"
+#include "layout.h"
+#include "escpos.h"
+#include "print.h"
 
 #endif
