@@ -101,7 +101,9 @@ static const char *const valued[] = {
 	"loc", "from", "type", "dir", "request", "name", "officer-no",
 	"agency", "uscc", "roles", "days", "serial", "reason", "root-name",
 	"city-name", "region", "years", "at", "store-home", "server", "ca",
-	"batch", "retries", "code", "doc-type", "count", NULL,
+	"batch", "retries", "code", "doc-type", "count", "printer", "copies",
+	"width", "band", "png", "text", "font", "roster", "now", "version",
+	NULL,
 };
 
 static bool takes_value(const char *opt)

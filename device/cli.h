@@ -63,6 +63,9 @@ int cmd_trust(struct cli *c);
 int cmd_catalog(struct cli *c);
 int cmd_case(struct cli *c);
 int cmd_doc(struct cli *c);
+int cmd_print(struct cli *c);
+int cmd_preview(struct cli *c);
+int cmd_verify_qr(struct cli *c);
 /* Status lines for numbered document types with no 文号 left (doc.c). */
 void doc_lease_warnings(struct cli *c, const uint8_t feed[YZF_KEY_LEN]);
 #endif

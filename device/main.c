@@ -57,6 +57,14 @@ static const char usage[] =
 "                                   (fields JSON on stdin), its 文号 taken\n"
 "                                   from the leased block when numbered\n"
 "  doc show --case ID               the documents of a case\n"
+"  print DOC [--printer URI] [--copies N] [--width 384|512|576] [--cut]\n"
+"                                   print document DOC (its seq) on ESC/POS\n"
+"                                   paper with its signed QR; a doc.print record\n"
+"                                   (URI: /dev/usb/lp0, /dev/rfcomm0,\n"
+"                                   tcp://host:9100, file:PATH)\n"
+"  preview DOC --png FILE [--width 384|512|576]   the very raster, as PNG\n"
+"  verify-qr TEXT|--png FILE --roster FILE [--trust FILE]   offline: who\n"
+"                                   signed, what, when, valid then, roster age\n"
 "\n"
 "City authority (keys in --dir):\n"
 "  authority init --dir D --root-name N --city-name N --region CODE [--years N]\n"
@@ -66,6 +74,7 @@ static const char usage[] =
 "       [--out FILE]                 print the enrollment bundle\n"
 "  authority revoke --dir D --serial HEX --reason TEXT [--at TIME]\n"
 "  authority show --dir D\n"
+"  authority roster --dir D [--out FILE]   the signed roster for verify-qr\n"
 "  authority recover --dir D --store-home DIR   open a wiped terminal's\n"
 "                                   store with the city key and verify it\n"
 "\n"
@@ -842,6 +851,8 @@ int main(int argc, char **argv)
 		{ "lease", cmd_lease }, { "refdata", cmd_refdata },
 		{ "trust", cmd_trust }, { "catalog", cmd_catalog },
 		{ "case", cmd_case }, { "doc", cmd_doc },
+		{ "print", cmd_print }, { "preview", cmd_preview },
+		{ "verify-qr", cmd_verify_qr },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

@@ -564,3 +564,19 @@ int yzf_print_log(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	yzf_buf_free(&b);
 	return rc;
 }
+
+int yzf_port_printer(struct yzf *y, const char *uri, const void *buf,
+		     size_t n)
+{
+	const struct yzf_port *p = y->port;
+	if (p->version < 2 || !p->printer_write)
+		return yzf_fail(y, YZF_EPORT, "printer: this port has none");
+	int rc = p->printer_write(p->ctx, uri, buf, n);
+	if (rc)
+		return yzf_fail(y, rc < 0 ? rc : YZF_EPORT, "printer %s: %s",
+				uri && *uri ? uri : "(default)",
+				rc == YZF_EIO ? "the write failed or came short: "
+				"the paper may hold part of the document"
+				: "not reachable");
+	return YZF_OK;
+}

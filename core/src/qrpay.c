@@ -410,7 +410,7 @@ int yzf_qrpay_verify(const char *text, size_t n, const struct yzf_roster *r,
 			      match->name, match->officer_no, rev, when);
 	}
 	const char *code = yzf_qrpay_kind_code(v->p.kind);
-	snprintf(v->why, sizeof v->why, "genuine: %s signed by %s (%s, %s) "
+	snprintf(v->why, sizeof v->why, "%s signed by %s (%s, %s) "
 		 "at %s, seq %lu", code ? code : "document", match->name,
 		 match->officer_no, match->agency, when,
 		 (unsigned long)v->p.seq);

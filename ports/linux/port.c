@@ -55,6 +55,7 @@ struct yzf_port *yzf_port_linux_create(const char *home)
 	p->port.keystore_get = keystore_get;
 	p->port.keystore_destroy = keystore_destroy;
 	p->port.path = path;
+	p->port.printer_write = yzf_linux_printer_write;
 	return &p->port;
 }
 

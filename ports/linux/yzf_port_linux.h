@@ -23,4 +23,6 @@ int yzf_linux_entropy(void *ctx, void *buf, size_t n);
 int yzf_linux_keystore_get(const char *dir, const char *name,
 			   uint8_t out[YZF_PORT_SECRET_LEN], bool create);
 int yzf_linux_keystore_destroy(const char *dir, const char *name);
+int yzf_linux_printer_write(void *ctx, const char *uri, const void *buf,
+			    size_t n);
 #endif

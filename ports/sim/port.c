@@ -24,6 +24,8 @@ void yzf_sim_opts_from_env(struct yzf_sim_opts *o)
 		o->keystore_delay_ms = atoi(v);
 	if ((v = getenv("YZF_SIM_FAIL_KEYSTORE")))
 		o->fail_keystore_at = atol(v);
+	if ((v = getenv("YZF_SIM_FAIL_PRINTER")))
+		o->fail_printer_at = atol(v);
 }
 
 static const char *path(void *ctx, int which)
@@ -43,6 +45,7 @@ struct yzf_port *yzf_port_sim_create(const char *home,
 		p->o = *o;
 	snprintf(p->store, sizeof p->store, "%s/store.db", home);
 	snprintf(p->keystore, sizeof p->keystore, "%s/keystore", home);
+	snprintf(p->printer, sizeof p->printer, "%s/printer.escpos", home);
 	p->real_base = sim_real_mono();
 	p->base_ms = p->o.start_ms;
 	if (p->o.seed) {
@@ -59,6 +62,7 @@ struct yzf_port *yzf_port_sim_create(const char *home,
 	p->port.keystore_get = sim_keystore_get;
 	p->port.keystore_destroy = sim_keystore_destroy;
 	p->port.path = path;
+	p->port.printer_write = sim_printer_write;
 	return &p->port;
 }
 

@@ -17,6 +17,8 @@ struct sim_port {
 	uint8_t seed[randombytes_SEEDBYTES];
 	uint64_t stream;          /* deterministic entropy counter */
 	long keystore_calls;
+	char printer[PATH_MAX];   /* the default printer file */
+	long printer_calls;
 };
 
 int sim_clock_wall(void *ctx, int64_t *ms, int32_t *tz_min);
@@ -25,4 +27,5 @@ int sim_entropy(void *ctx, void *buf, size_t n);
 int sim_keystore_get(void *ctx, const char *name, uint8_t *out, bool create);
 int sim_keystore_destroy(void *ctx, const char *name);
 int64_t sim_real_mono(void);
+int sim_printer_write(void *ctx, const char *uri, const void *buf, size_t n);
 #endif

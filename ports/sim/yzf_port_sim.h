@@ -13,6 +13,9 @@
  *   YZF_SIM_SEED=<text>       deterministic entropy
  *   YZF_SIM_KEYSTORE_DELAY_MS=<n>  sleep before each key store read
  *   YZF_SIM_FAIL_KEYSTORE=<n> the nth key store call fails (1-based)
+ *   YZF_SIM_FAIL_PRINTER=<n>  the nth print writes half and fails
+ * Printer: the ESC/POS stream goes to a file (home/printer.escpos, or the
+ * URI's path).
  */
 #ifndef YZF_PORT_SIM_H
 #define YZF_PORT_SIM_H
@@ -24,6 +27,7 @@ struct yzf_sim_opts {
 	const char *seed;        /* NULL: kernel entropy */
 	int keystore_delay_ms;
 	long fail_keystore_at;   /* 0: never */
+	long fail_printer_at;    /* 0: never */
 };
 
 /* Options from the environment variables above. */

@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define YZF_PORT_VERSION 1u
+#define YZF_PORT_VERSION 2u
 
 /* Key store secrets are 32 bytes, named by short ASCII strings. */
 #define YZF_PORT_SECRET_LEN 32
@@ -59,6 +59,15 @@ struct yzf_port {
 	/* Path of a file the core needs (enum yzf_port_path), NUL-terminated,
 	 * owned by the port. */
 	const char *(*path)(void *ctx, int which);
+
+	/* Version 2. Optional (NULL: no printer). Send buf[0..n), an ESC/POS
+	 * stream (yzf/escpos.h), to the printer uri names in the port's own
+	 * forms (NULL or "": the port's default printer) and return once every
+	 * byte is handed over: YZF_OK, YZF_EPORT (no such printer, no
+	 * connection) or YZF_EIO (a write failed or came short: the paper may
+	 * hold part of the document). */
+	int (*printer_write)(void *ctx, const char *uri, const void *buf,
+			     size_t n);
 };
 
 #ifdef __cplusplus

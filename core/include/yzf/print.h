@@ -126,6 +126,11 @@ YZF_API int yzf_print_log(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 			  const struct yzf_print_job *j, const char *printer,
 			  int copies, int64_t *seq);
 
+/* Send an ESC/POS stream to the port's printer (struct yzf_port,
+ * printer_write). YZF_EPORT when the port has no printer. */
+YZF_API int yzf_port_printer(struct yzf *y, const char *uri, const void *buf,
+			     size_t n);
+
 #ifdef __cplusplus
 }
 #endif
