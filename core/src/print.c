@@ -158,8 +158,10 @@ void yzf_print_compose(struct yzf_layout *L, const struct yzf_printdoc *doc,
 			yzf_layout_field(L, "大写", cap, 1);
 			continue;
 		}
-		yzf_layout_field(L, f->label, f->value,
-				 !strcmp(f->key, "party") ? 1 : 1);
+		if (!f->value[0]) /* left blank: a line to fill in by hand */
+			yzf_layout_signline(L, f->label);
+		else
+			yzf_layout_field(L, f->label, f->value, 1);
 	}
 	if (is_decision(doc->code)) {
 		int py, pm, pd, ry, rm, rd, sy, sm, sd;
@@ -182,11 +184,13 @@ void yzf_print_compose(struct yzf_layout *L, const struct yzf_printdoc *doc,
 	}
 	if (!strcmp(doc->code, "SDHZ")) {
 		yzf_layout_rule(L, 1);
-		yzf_layout_signline(L, "受送达人签名");
-		yzf_layout_signline(L, "签收日期");
 		yzf_layout_signline(L, "代收人及与受送达人关系");
 		yzf_layout_signline(L, "拒收事由及日期");
 		yzf_layout_signline(L, "见证人签名");
+		yzf_layout_text(L, "受送达人在本回证上写明收到日期，签名或者"
+				"盖章，签收日期为送达日期；拒收的，送达人注明拒收"
+				"事由和日期，由送达人、见证人签名（民事诉讼法第八十"
+				"七条至第八十九条）。", 1, YZF_LEFT, 0);
 	}
 	yzf_layout_rule(L, 1);
 	yzf_layout_signline(L, "执法人员签名");

@@ -82,6 +82,23 @@ expect_exit 0 "H issues the decision document" sh -c "echo '$DOC' | '$YZF' --hom
 contains "$W/out" "issued CFJD 行政处罚决定书 $(TZ=Asia/Shanghai date +%Y) No. 1" "number 1"
 expect_exit 0 "a second one takes the next number" sh -c "echo '$DOC' | '$YZF' --home '$W/t2' doc issue --case '$CASE' --type CFJD"
 contains "$W/out" "No. 2" "number 2"
+PSEQ=$(sed -n 's/^issued .*, seq \([0-9]*\)$/\1/p' "$W/out")
+# The document on paper: a preview of the very raster, a print to the
+# sim port's printer (a doc.print record), a second print marked 补打, and
+# its QR verified offline against the roster the city signs.
+expect_exit 0 "preview the decision at 80 mm" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/doc.png" --width 576
+contains "$W/out" "QR version" "reports the QR version"
+expect_exit 0 "print it" "$YZF" --home "$W/t2" print "$PSEQ" --printer "file:$W/doc.escpos" --cut
+contains "$W/out" "doc.print seq" "the print is a record"
+check "the printer got the stream" test -s "$W/doc.escpos"
+expect_exit 0 "print it again" "$YZF" --home "$W/t2" print "$PSEQ" --printer "file:$W/doc2.escpos"
+contains "$W/out" "(补打)" "a reprint is marked"
+expect_exit 5 "a record that is not a document" "$YZF" --home "$W/t2" print 1 --printer "file:$W/no.escpos"
+expect_exit 0 "the city's roster" "$YZF" authority roster --dir "$W/city" --out "$W/roster.ndjson"
+expect_exit 0 "the QR verifies offline" "$YZF" verify-qr --png "$W/doc.png" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
+contains "$W/out" "GENUINE" "genuine"
+contains "$W/out" "王刚" "names the signer"
+contains "$W/out" "CFJD〔" "and the number"
 expect_exit 0 "doc show" "$YZF" --home "$W/t2" doc show --case "$CASE"
 check "both documents, as data" test "$(grep -c '"doctype":"CFJD"' "$W/out")" = 2
 contains "$W/out" '"number":{"year":' "with their numbers"
