@@ -126,6 +126,14 @@ static bool wordch(uint32_t c)
 	       c == '/' || c == '@';
 }
 
+/* Units after a number that stay with it: 2026年11月27日, 103号, 09时40分. */
+static bool numunit(uint32_t c)
+{
+	return c == 0x5E74 || c == 0x6708 || c == 0x65E5 || c == 0x53F7 ||
+	       c == 0x65F6 || c == 0x5206 || c == 0x5143 || c == 0x6761 ||
+	       c == 0x6B3E || c == 0x9879;
+}
+
 /* Advance of one code point at scale 1: its glyph's width, 16 for a box. */
 static uint32_t advance(struct yzf_layout *L, uint32_t cp)
 {
@@ -189,7 +197,8 @@ static size_t next_unit(struct yzf_layout *L, const char *s, size_t n,
 		while (u->len < n) {
 			uint32_t d = utf8((const unsigned char *)s + u->len,
 					  n - u->len, &k);
-			if (!wordch(d))
+			if (!wordch(d) && !(numunit(d) && u->last >= '0' &&
+					     u->last <= '9'))
 				break;
 			u->len += k;
 			u->last = d;

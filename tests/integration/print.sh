@@ -41,7 +41,7 @@ BAD=$(echo "$QR" | sed 's/^\(ZF1:.\{40\}\)./\1Q/')
 expect_exit 3 "one changed character" verify "$BAD"
 contains "$W/out" "REFUSED: signature" "refused: the signature"
 # truncated
-expect_exit 3 "a truncated text" verify "${QR:0:120}"
+expect_exit 3 "a truncated text (whole groups)" verify "${QR:0:121}"
 contains "$W/out" "REFUSED: length" "refused: the length"
 contains "$W/out" "truncated" "says truncated"
 expect_exit 3 "not a receipt" verify "HC1:NCFOXN%TS3DH"

@@ -334,6 +334,9 @@ static void test_breaking(void)
 	/* Latin words and numbers are not split where a space allows */
 	lines_of("罚款金额 12345678 元 ABCDEFGH", 8 * 16, text, sizeof text);
 	CHECK_STR(text, "罚款金额\n12345678 元\nABCDEFGH\n");
+	/* a date stays whole */
+	lines_of("缴款期限至2026年12月11日前", 8 * 19, text, sizeof text);
+	CHECK_STR(text, "缴款期限至\n2026年12月11日前\n");
 	/* a forced break, and a word wider than the line is cut */
 	lines_of("甲\n0123456789012345678901234567890123", 8 * 16, text,
 		 sizeof text);

@@ -16,7 +16,8 @@
  * line) or 2 (titles and key fields), and broken into lines by the CJK
  * rules: no line starts with closing punctuation (，。、；：？！）》」』】”’
  * …), none ends with opening punctuation (（《「『【“‘); runs of Latin
- * letters and digits break at spaces where they can. A character the font
+ * letters and digits break at spaces where they can, and a number keeps
+ * its unit (2026年11月27日, 103号, 600元, 09时40分, 30条). A character the font
  * lacks prints as a box and is counted in `missing`, its code point kept,
  * for the caller to log. The printed text (each line and a '\n') goes to
  * the caller's text buffer when there is one.
