@@ -58,6 +58,7 @@ static const char usage[] =
 "                                   from the leased block when numbered\n"
 "  doc show --case ID               the documents of a case\n"
 "  print DOC [--printer URI] [--copies N] [--width 384|512|576] [--cut]\n"
+"       [--refused] [--cash]         (the party refused to sign; fine collected)\n"
 "                                   print document DOC (its seq) on ESC/POS\n"
 "                                   paper with its signed QR; a doc.print record\n"
 "                                   (URI: /dev/usb/lp0, /dev/rfcomm0,\n"

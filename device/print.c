@@ -87,6 +87,8 @@ static int prepare(struct cli *c, const char *who, struct job *b)
 		return EXIT_SYSTEM;
 	b->j->seq = atoll(doc);
 	b->j->width = width;
+	b->j->flags = (uint8_t)((cli_flag(c, "refused") ? YZF_QR_REFUSED : 0) |
+				(cli_flag(c, "cash") ? YZF_QR_CASH : 0));
 	b->j->font = &b->font;
 	b->j->cat = b->cat;
 	b->j->cap = (size_t)width / 8 * MAX_ROWS;
@@ -144,7 +146,8 @@ int cmd_print(struct cli *c)
 	int copies = cp ? atoi(cp) : 1;
 	if (copies < 1 || copies > 20) {
 		fprintf(stderr, "yzf print DOC [--printer URI] [--copies 1..20] "
-			"[--width 384|512|576] [--band ROWS] [--cut]\n");
+			"[--width 384|512|576] [--band ROWS] [--cut] [--refused] "
+			"[--cash]\n");
 		return EXIT_USAGE;
 	}
 	int ec = prepare(c, "print", &b);

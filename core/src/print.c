@@ -181,6 +181,10 @@ void yzf_print_compose(struct yzf_layout *L, const struct yzf_printdoc *doc,
 			 "（至%s）申请行政复议，或者六个月内（至%s）"
 			 "依法向人民法院提起行政诉讼。", b, c);
 		yzf_layout_text(L, line, 1, YZF_LEFT, 0);
+		if (doc->flags & YZF_QR_CASH)
+			yzf_layout_text(L, "罚款已当场收缴，另出具省级财政部门统一"
+					"制发的专用票据（行政处罚法第七十条）。",
+					1, YZF_LEFT, 0);
 	}
 	if (!strcmp(doc->code, "SDHZ")) {
 		yzf_layout_rule(L, 1);
@@ -195,7 +199,10 @@ void yzf_print_compose(struct yzf_layout *L, const struct yzf_printdoc *doc,
 	yzf_layout_rule(L, 1);
 	yzf_layout_signline(L, "执法人员签名");
 	yzf_layout_signline(L, "执法人员签名");
-	if (doc->party_signs && strcmp(doc->code, "SDHZ")) {
+	if (doc->flags & YZF_QR_REFUSED)
+		yzf_layout_text(L, "当事人拒绝签名（执法人员已注明）", 1,
+				YZF_LEFT, 0);
+	else if (doc->party_signs && strcmp(doc->code, "SDHZ")) {
 		yzf_layout_signline(L, "当事人签名");
 		yzf_layout_text(L, "（当事人拒绝签名的，由执法人员注明）", 1,
 				YZF_LEFT, 0);
@@ -338,7 +345,8 @@ int yzf_print_payload(const struct yzf_printdoc *doc,
 {
 	memset(p, 0, sizeof *p);
 	p->kind = yzf_qrpay_kind_of(doc->code);
-	p->flags = doc->reprint ? YZF_QR_REPRINT : 0;
+	p->flags = (uint8_t)((doc->reprint ? YZF_QR_REPRINT : 0) |
+			     (doc->flags & (YZF_QR_REFUSED | YZF_QR_CASH)));
 	memcpy(p->kid, doc->kid, sizeof p->kid);
 	p->seq = doc->seq;
 	if (doc->issued_ms < 0 || doc->issued_ms / 1000 > UINT32_MAX)
@@ -498,6 +506,10 @@ int yzf_print_prepare(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		return yzf_fail(y, YZF_ERANGE, "print: seq %lld: the document "
 				"text is too long", (long long)j->seq);
 	doc->reprint = printed;
+	doc->flags = j->flags & (YZF_QR_REFUSED | YZF_QR_CASH);
+	if ((doc->flags & YZF_QR_CASH) && !is_decision(doc->code))
+		return yzf_fail(y, YZF_EINVAL, "print: cash: %s is not a decision "
+				"with a fine to collect", doc->code);
 	memcpy(doc->kid, feed, YZF_QRPAY_KID_LEN);
 	doc->seq = (uint32_t)j->seq;
 	/* measure: the text the QR's digest covers */
@@ -550,6 +562,10 @@ int yzf_print_log(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	yzf_canon_put_int(&b, j->width);
 	yzf_buf_puts(&b, j->doc.reprint ? ",\"reprint\":true" :
 		     ",\"reprint\":false");
+	if (j->doc.flags & YZF_QR_REFUSED)
+		yzf_buf_puts(&b, ",\"refused\":true");
+	if (j->doc.flags & YZF_QR_CASH)
+		yzf_buf_puts(&b, ",\"cash\":true");
 	yzf_buf_puts(&b, ",\"digest\":\"");
 	yzf_buf_puts(&b, dg);
 	yzf_buf_puts(&b, "\",\"qr\":");

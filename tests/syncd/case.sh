@@ -83,6 +83,7 @@ contains "$W/out" "issued CFJD 行政处罚决定书 $(TZ=Asia/Shanghai date +%Y
 expect_exit 0 "a second one takes the next number" sh -c "echo '$DOC' | '$YZF' --home '$W/t2' doc issue --case '$CASE' --type CFJD"
 contains "$W/out" "No. 2" "number 2"
 PSEQ=$(sed -n 's/^issued .*, seq \([0-9]*\)$/\1/p' "$W/out")
+expect_exit 0 "the city's roster" "$YZF" authority roster --dir "$W/city" --out "$W/roster.ndjson"
 # The document on paper: a preview of the very raster, a print to the
 # sim port's printer (a doc.print record), a second print marked 补打, and
 # its QR verified offline against the roster the city signs.
@@ -93,13 +94,15 @@ contains "$W/out" "doc.print seq" "the print is a record"
 check "the printer got the stream" test -s "$W/doc.escpos"
 expect_exit 0 "print it again" "$YZF" --home "$W/t2" print "$PSEQ" --printer "file:$W/doc2.escpos"
 contains "$W/out" "(补打)" "a reprint is marked"
+expect_exit 0 "a print noting the party's refusal and the fine taken in cash" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/refused.png" --refused --cash
+expect_exit 0 "its QR says both" "$YZF" verify-qr --png "$W/refused.png" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
+contains "$W/out" "refused-to-sign cash-collected reprint(补打)" "flags refused, cash, reprint"
 n=$(records "$W/t2")
 expect_exit 7 "a printer that drops off mid-page" env YZF_SIM_FAIL_PRINTER=1 "$YZF" --home "$W/t2" print "$PSEQ"
 contains "$W/err" "part of the document" "says the paper may hold part of it"
 check "no doc.print for a failed print" test "$(records "$W/t2")" = "$n"
 check "the sim printer's default file got half" test -s "$W/t2/printer.escpos"
 expect_exit 5 "a record that is not a document" "$YZF" --home "$W/t2" print 1 --printer "file:$W/no.escpos"
-expect_exit 0 "the city's roster" "$YZF" authority roster --dir "$W/city" --out "$W/roster.ndjson"
 expect_exit 0 "the QR verifies offline" "$YZF" verify-qr --png "$W/doc.png" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
 contains "$W/out" "GENUINE" "genuine"
 contains "$W/out" "王刚" "names the signer"

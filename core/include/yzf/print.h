@@ -53,6 +53,10 @@ struct yzf_printdoc {
 	int64_t issued_ms;              /* the doc.issue record's time */
 	int32_t tz;
 	bool reprint;
+	uint8_t flags;                  /* YZF_QR_REFUSED (the party refused
+					   to sign: said on the paper),
+					   YZF_QR_CASH (decisions: the fine
+					   collected on the spot) */
 	const char *officer_name;       /* the signer */
 	const char *officer_no;
 	uint8_t kid[YZF_QRPAY_KID_LEN]; /* printed under the QR */
@@ -98,6 +102,7 @@ struct yzf_print_job {
 	/* in */
 	int64_t seq;                    /* the doc.issue record in the feed */
 	uint32_t width;                 /* 384, 512 or 576 */
+	uint8_t flags;                  /* as struct yzf_printdoc */
 	const struct yzf_font *font;
 	const struct yzf_catalog *cat;
 	uint8_t *bits;                  /* the raster, cap bytes */
@@ -116,7 +121,8 @@ struct yzf_print_job {
 /* Lay out document seq of the feed (its officer logged in) with a fresh
  * signed QR: reprint when a doc.print of it is in the feed, prev from the
  * feed's last doc.print. YZF_ENOTFOUND (no such record, or not a
- * doc.issue, or its doctype not in the catalogue), else as the layout. */
+ * doc.issue, or its doctype not in the catalogue), YZF_EINVAL (cash
+ * for a document that is not a decision), else as the layout. */
 YZF_API int yzf_print_prepare(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 			      struct yzf_print_job *j);
 /* Append the doc.print record of a prepared job once it went to printer
