@@ -59,6 +59,7 @@ static const char usage[] =
 "  doc show --case ID               the documents of a case\n"
 "  print DOC [--printer URI] [--copies N] [--width 384|512|576] [--cut]\n"
 "       [--refused] [--cash]         (the party refused to sign; fine collected)\n"
+"       [--native]                   text in the printer's own font (GB18030)\n"
 "                                   print document DOC (its seq) on ESC/POS\n"
 "                                   paper with its signed QR; a doc.print record\n"
 "                                   (URI: /dev/usb/lp0, /dev/rfcomm0,\n"

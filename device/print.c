@@ -2,6 +2,7 @@
  * QR receipt, a PNG of exactly the raster the printer gets, and the
  * receipt checked offline against a roster. */
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,10 @@ static int prepare(struct cli *c, const char *who, struct job *b)
 		return EXIT_SYSTEM;
 	b->j->seq = atoll(doc);
 	b->j->width = width;
+	/* native text: the printer's 24-dot font holds 2/3 of what 16-dot
+	 * Unifont does across the same paper */
+	if (cli_flag(c, "native"))
+		b->j->text_width = width * 2 / 3 / 8 * 8;
 	b->j->flags = (uint8_t)((cli_flag(c, "refused") ? YZF_QR_REFUSED : 0) |
 				(cli_flag(c, "cash") ? YZF_QR_CASH : 0));
 	b->j->font = &b->font;
@@ -138,6 +143,10 @@ int cmd_preview(struct cli *c)
 	return ec;
 }
 
+static int native_stream(const struct yzf_print_job *j,
+			 const struct yzf_escpos_opts *o, struct yzf_buf *out,
+			 size_t *outside);
+
 int cmd_print(struct cli *c)
 {
 	const char *uri = cli_opt(c, "printer"), *cp = cli_opt(c, "copies"),
@@ -147,7 +156,7 @@ int cmd_print(struct cli *c)
 	if (copies < 1 || copies > 20) {
 		fprintf(stderr, "yzf print DOC [--printer URI] [--copies 1..20] "
 			"[--width 384|512|576] [--band ROWS] [--cut] [--refused] "
-			"[--cash]\n");
+			"[--cash] [--native]\n");
 		return EXIT_USAGE;
 	}
 	int ec = prepare(c, "print", &b);
@@ -158,10 +167,27 @@ int cmd_print(struct cli *c)
 	struct yzf_escpos_opts o = { .band_rows = band ? (uint32_t)atoi(band)
 						       : 24,
 				     .feed_lines = 4, .cut = cli_flag(c, "cut") };
-	size_t n = yzf_escpos_size(&b.j->layout.r, &o), got;
-	uint8_t *s = malloc(n);
-	int rc = s ? yzf_escpos_encode(&b.j->layout.r, &o, s, n, &got)
-		   : YZF_ENOMEM;
+	size_t n = yzf_escpos_size(&b.j->layout.r, &o), got = 0, outside = 0;
+	struct yzf_buf nat = { 0 };
+	uint8_t *s = NULL;
+	int rc;
+	if (b.j->text_width) {
+		rc = native_stream(b.j, &o, &nat, &outside);
+		if (rc == YZF_OK && nat.oom)
+			rc = YZF_ENOMEM;
+		s = nat.p;
+		got = nat.len;
+		nat.p = NULL;
+		if (outside)
+			fprintf(stderr, "yzf print: warning: %zu characters outside "
+				"GBK: the printer's font may lack them (print "
+				"without --native)\n", outside);
+	} else {
+		s = malloc(n);
+		rc = s ? yzf_escpos_encode(&b.j->layout.r, &o, s, n, &got)
+		       : YZF_ENOMEM;
+	}
+	yzf_buf_free(&nat);
 	int64_t seq = 0;
 	/* each copy whole, one after the other: a printer that fails
 	 * mid-way is reported and the print is not recorded */
@@ -181,6 +207,73 @@ int cmd_print(struct cli *c)
 	free(s);
 	job_free(&b);
 	return ec;
+}
+
+/* Native text mode: the lines in GB18030 between FS & and FS . (the
+ * printer's Chinese font), the QR as raster bands, then its caption.
+ * *outside receives the characters outside GBK (4-byte GB18030), which
+ * many printers' fonts lack. */
+static int native_stream(const struct yzf_print_job *j,
+			 const struct yzf_escpos_opts *o, struct yzf_buf *out,
+			 size_t *outside)
+{
+	iconv_t cd = iconv_open("GB18030", "UTF-8");
+	const char *t = j->text, *last = t;
+	struct yzf_escpos_opts bands = { .band_rows = o->band_rows };
+	if (cd == (iconv_t)-1)
+		return YZF_EPORT;
+	*outside = 0;
+	for (const char *l = t; *l; l = strchr(l, '\n') + 1)
+		last = l; /* every line ends in '\n' */
+	yzf_buf_put(out, "\x1b@\x1c&", 4);
+	for (const char *l = t; *l;) {
+		const char *nl = strchr(l, '\n');
+		char gb[2048], *in = (char *)l, *o2 = gb;
+		size_t il = (size_t)(nl - l), ol = sizeof gb;
+		if (l == last) {
+			/* the QR goes before its caption */
+			size_t n = yzf_escpos_size(&j->layout.r, &bands), got;
+			uint8_t *r = malloc(n);
+			if (!r || yzf_escpos_encode(&j->layout.r, &bands, r, n,
+						    &got)) {
+				free(r);
+				iconv_close(cd);
+				return YZF_ENOMEM;
+			}
+			yzf_buf_put(out, "\x1c.", 2);
+			yzf_buf_put(out, r + 2, got - 2); /* without its ESC @ */
+			yzf_buf_put(out, "\x1c&", 2);
+			free(r);
+		}
+		iconv(cd, NULL, NULL, NULL, NULL);
+		if (iconv(cd, &in, &il, &o2, &ol) == (size_t)-1) {
+			iconv_close(cd);
+			return YZF_EINVAL;
+		}
+		for (const unsigned char *p = (const unsigned char *)gb;
+		     p < (const unsigned char *)o2;)
+			if (*p < 0x80) {
+				p++;
+			} else if (p + 1 < (const unsigned char *)o2 &&
+				   p[1] >= 0x30 && p[1] <= 0x39) {
+				(*outside)++;
+				p += 4;
+			} else {
+				p += 2;
+			}
+		yzf_buf_put(out, gb, (size_t)(o2 - gb));
+		yzf_buf_putc(out, '\n');
+		l = nl + 1;
+	}
+	yzf_buf_put(out, "\x1c.", 2);
+	if (o->feed_lines) {
+		uint8_t f[3] = { 0x1b, 'd', o->feed_lines };
+		yzf_buf_put(out, f, 3);
+	}
+	if (o->cut)
+		yzf_buf_put(out, "\x1dV\x42\x00", 4);
+	iconv_close(cd);
+	return YZF_OK;
 }
 
 /* zbarimg --raw -q FILE, as a subprocess (no shell): its lines. */

@@ -513,8 +513,13 @@ int yzf_print_prepare(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	memcpy(doc->kid, feed, YZF_QRPAY_KID_LEN);
 	doc->seq = (uint32_t)j->seq;
 	/* measure: the text the QR's digest covers */
-	yzf_layout_init(&j->layout, j->font, j->width, NULL, 0, j->text,
-			sizeof j->text);
+	uint32_t tw = j->text_width ? j->text_width : j->width;
+	if (tw > j->width)
+		return yzf_fail(y, YZF_EINVAL, "print: text width %u wider than "
+				"the paper", (unsigned)tw);
+	if ((rc = yzf_layout_init(&j->layout, j->font, tw, NULL, 0, j->text,
+				  sizeof j->text)))
+		return yzf_fail(y, rc, "print: text width %u", (unsigned)tw);
 	yzf_print_compose(&j->layout, doc, NULL, 0);
 	if ((rc = yzf_layout_finish(&j->layout)))
 		return yzf_fail(y, rc, "print: seq %lld: the layout failed",
@@ -533,7 +538,11 @@ int yzf_print_prepare(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 				  j->cap, NULL, 0)))
 		return yzf_fail(y, rc, "print: width %u: 384, 512 or 576",
 				(unsigned)j->width);
-	yzf_print_compose(&j->layout, doc, j->qr, yzf_print_module(j->width));
+	if (j->text_width) /* native text: the printer draws the text */
+		yzf_layout_qr(&j->layout, j->qr, yzf_print_module(j->width));
+	else
+		yzf_print_compose(&j->layout, doc, j->qr,
+				  yzf_print_module(j->width));
 	if ((rc = yzf_layout_finish(&j->layout)))
 		return yzf_fail(y, rc, "print: seq %lld: the layout does not fit "
 				"the raster", (long long)j->seq);

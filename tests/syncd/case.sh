@@ -97,6 +97,9 @@ contains "$W/out" "(补打)" "a reprint is marked"
 expect_exit 0 "a print noting the party's refusal and the fine taken in cash" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/refused.png" --refused --cash
 expect_exit 0 "its QR says both" "$YZF" verify-qr --png "$W/refused.png" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
 contains "$W/out" "refused-to-sign cash-collected reprint(补打)" "flags refused, cash, reprint"
+expect_exit 0 "a print in the printer's own font (native text)" "$YZF" --home "$W/t2" print "$PSEQ" --native --printer "file:$W/native.escpos"
+check "the title in GB18030 between FS & and FS ." sh -c "xxd -p '$W/native.escpos' | tr -d '\n' | grep -q \"1c26.*\$(printf '行政处罚决定书' | iconv -f UTF-8 -t GB18030 | xxd -p).*1c2e\""
+check "the QR as raster bands" sh -c "xxd -p '$W/native.escpos' | tr -d '\n' | grep -q 1d763000"
 n=$(records "$W/t2")
 expect_exit 7 "a printer that drops off mid-page" env YZF_SIM_FAIL_PRINTER=1 "$YZF" --home "$W/t2" print "$PSEQ"
 contains "$W/err" "part of the document" "says the paper may hold part of it"

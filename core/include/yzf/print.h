@@ -103,6 +103,15 @@ struct yzf_print_job {
 	int64_t seq;                    /* the doc.issue record in the feed */
 	uint32_t width;                 /* 384, 512 or 576 */
 	uint8_t flags;                  /* as struct yzf_printdoc */
+	/* 0: the text is drawn into the raster. Else native text mode, for
+	 * printers with their own Chinese font: the text is laid out (and
+	 * digested) for this many dots of Unifont, the width the printer's
+	 * font fills the paper with (24-dot glyphs on 384 dots hold what
+	 * 256 dots of 16-dot Unifont do), and not drawn: the caller sends
+	 * text, each line of `text` but the last, and the raster holds the
+	 * QR code alone, to go between them and the last line (its
+	 * caption). */
+	uint32_t text_width;
 	const struct yzf_font *font;
 	const struct yzf_catalog *cat;
 	uint8_t *bits;                  /* the raster, cap bytes */
