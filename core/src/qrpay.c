@@ -360,18 +360,27 @@ int yzf_qrpay_verify(const char *text, size_t n, const struct yzf_roster *r,
 	if (yzf_qrpay_decode(both, plen, &v->p, msg, sizeof msg))
 		return refuse(v, YZF_QRV_PAYLOAD, YZF_EINVAL, "payload: %s",
 			      msg);
+	/* a key may have several certificates (re-issued, moved terminal):
+	 * the one that makes the receipt good wins, else the first whose
+	 * key verifies says why not */
 	const struct yzf_cert *match = NULL;
 	size_t candidates = 0;
+	int64_t at = (int64_t)v->p.issued * 1000, rat;
 	for (size_t i = 0; i < r->ncerts; i++) {
 		const struct yzf_cert *c = &r->certs[i];
 		if (memcmp(c->key, v->p.kid, YZF_QRPAY_KID_LEN))
 			continue;
 		candidates++;
-		if (yzf_sig_domain_ok(YZF_QRPAY_DOMAIN, both, plen, both + plen,
-				      c->key)) {
+		if (!yzf_sig_domain_ok(YZF_QRPAY_DOMAIN, both, plen, both + plen,
+				       c->key))
+			continue;
+		bool good = at >= c->not_before - 999 && at <= c->not_after &&
+			    !(yzf_roster_revoked(r, c->serial, &rat) &&
+			      rat <= at + 999);
+		if (!match || good)
 			match = c;
+		if (good)
 			break;
-		}
 	}
 	char kid[17];
 	sodium_bin2hex(kid, sizeof kid, v->p.kid, 8);
@@ -393,7 +402,6 @@ int yzf_qrpay_verify(const char *text, size_t n, const struct yzf_roster *r,
 				v->officer[k] = &r->certs[i];
 				break;
 			}
-	int64_t at = (int64_t)v->p.issued * 1000;
 	char when[YZF_TIME_LEN + 1], rev[YZF_TIME_LEN + 1];
 	yzf_time_fmt(at, match->tz, when);
 	if (at < match->not_before - 999 || at > match->not_after)
@@ -401,7 +409,6 @@ int yzf_qrpay_verify(const char *text, size_t n, const struct yzf_roster *r,
 			      "not valid: issued %s, outside the certificate "
 			      "of %s (%s)", when, match->name,
 			      match->officer_no);
-	int64_t rat;
 	if (yzf_roster_revoked(r, match->serial, &rat) && rat <= at + 999) {
 		yzf_time_fmt(rat, match->tz, rev);
 		return refuse(v, YZF_QRV_REVOKED, YZF_ECERT,

@@ -181,6 +181,43 @@ static int render(const char *code, uint32_t width, uint8_t *bits,
 	return yzf_layout_finish(L);
 }
 
+/* What the QR of a sample document carries, from its fields. */
+static void check_payload(const char *code, const char *qr, bool reprint)
+{
+	uint8_t both[200];
+	size_t n;
+	struct yzf_qrpay p;
+	char msg[128];
+	CHECK_EQ_INT(yzf_base45_decode(qr + 4, strlen(qr) - 4, both,
+				       sizeof both, &n), YZF_OK);
+	CHECK_EQ_INT(yzf_qrpay_decode(both, n - 64, &p, msg, sizeof msg),
+		     YZF_OK);
+	CHECK_EQ_INT(p.kind, yzf_qrpay_kind_of(code));
+	CHECK_EQ_INT(p.flags, reprint ? YZF_QR_REPRINT : 0);
+	CHECK(!memcmp(p.kid, F.feed_pk, 8));
+	CHECK_EQ_INT(p.seq, 7);
+	CHECK_EQ_INT(p.issued, ISSUED / 1000);
+	CHECK_EQ_INT(p.officer[0], yzf_qrpay_officer_tag("44010020230001"));
+	/* a 清单 names no party: the decision it belongs to does */
+	CHECK_STR(p.party, strcmp(code, "CWQD") ? "张*明" : "");
+	if (!strcmp(code, "DCCFJD")) {
+		CHECK_EQ_INT(p.year, 2026);
+		CHECK_EQ_INT(p.serial, 12);
+		CHECK_EQ_INT(p.amount_fen, 60000);
+		CHECK_EQ_INT(p.penalty, YZF_QR_PEN_WARNING_FINE);
+		CHECK_EQ_INT(p.officer[1],
+			     yzf_qrpay_officer_tag("44010020230002"));
+	}
+	if (!strcmp(code, "SDHZ")) {
+		CHECK_EQ_INT(p.year, 0);
+		CHECK_EQ_INT(p.ref_kind, YZF_QR_DCCFJD);
+		CHECK_EQ_INT(p.ref_year, 2026);
+		CHECK_EQ_INT(p.ref_serial, 12);
+		CHECK_EQ_INT(p.method, YZF_QR_DIRECT);
+		CHECK_EQ_INT(p.officer[1], 0);
+	}
+}
+
 static const char *const kinds[] = { "DCCFJD", "XCJCBL", "ZLGZ", "CWQD",
 				     "SDHZ" };
 
@@ -205,6 +242,7 @@ static void test_golden(void)
 			CHECK(plen <= YZF_QRPAY_MAX);
 			CHECK(L.qr_version >= 1 && L.qr_version <= 10);
 			CHECK_EQ_INT(L.qr_module, yzf_print_module(widths[w]));
+			check_payload(kinds[k], qr, k == 0 && w == 1);
 			snprintf(path, sizeof path, "%s/%s-%u.png", DIR_,
 				 kinds[k], (unsigned)widths[w]);
 			if (WRITE) {

@@ -259,6 +259,15 @@ static void test_verify(const cJSON *v)
 	CHECK_HAS(vd.why, "before the issue time");
 	ro = roster(true, issued + 3600000);
 	CHECK_EQ_INT(verify(ro, qr, &vd), YZF_OK);
+	/* the key re-certified after the revocation: the new certificate
+	 * covers the document, whichever comes first in the roster */
+	static struct yzf_roster two;
+	two = *roster(true, issued - 3600000);
+	two.certs[two.ncerts] = F.feed;
+	memset(two.certs[two.ncerts].serial, 5, 16);
+	two.ncerts++;
+	CHECK_EQ_INT(verify(&two, qr, &vd), YZF_OK);
+	CHECK(vd.signer && vd.signer->serial[0] == 5);
 
 	/* issued outside the certificate's window */
 	struct fixture keep = F;
