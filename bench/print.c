@@ -39,7 +39,10 @@ int main(int argc, char **argv)
 	size_t flen;
 	char *hex = slurp(fontp, &flen);
 	struct yzf_font font;
-	if (!hex || sodium_init() < 0 || yzf_font_init(&font, hex, flen)) {
+	double f0 = now_ms();
+	int frc = hex ? yzf_font_init(&font, hex, flen) : YZF_EINVAL;
+	double font_ms = now_ms() - f0;
+	if (!hex || sodium_init() < 0 || frc) {
 		fprintf(stderr, "print: %s: no Unifont .hex\n", fontp);
 		return 1;
 	}
@@ -116,6 +119,8 @@ int main(int argc, char **argv)
 	printf("  payload %zu bytes (+64 signature), QR text %zu characters, "
 	       "QR version %d at %u dots a module\n", plen, strlen(qr),
 	       L.qr_version, (unsigned)L.qr_module);
+	printf("  font checked once per job: %zu glyphs in %.2f ms\n",
+	       font.glyphs, font_ms);
 	printf("  raster 384 x %u dots, ESC/POS %zu bytes in %u bands of 24 "
 	       "rows\n", (unsigned)L.r.height, slen,
 	       (unsigned)((L.r.height + 23) / 24));

@@ -60,7 +60,9 @@ static int font_of(struct cli *c, const char *who, struct job *b)
 		return EXIT_NOTFOUND;
 	}
 	if (yzf_font_init(&b->font, b->font_hex, b->font_len)) {
-		fprintf(stderr, "yzf %s: %s: not a .hex font\n", who, path);
+		fprintf(stderr, "yzf %s: %s: line %zu: not a .hex font line "
+			"(CODEPOINT:HEX, code points ascending)\n", who, path,
+			b->font.bad_line);
 		return EXIT_INPUT;
 	}
 	return EXIT_OK;

@@ -14,11 +14,15 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Code point of the line at s (up to end); -1 if it is not a glyph line. */
-static long line_cp(const char *s, const char *end, const char **bits)
+/* The line at s (up to end, a trailing CR dropped): its code point, and
+ * where its bits start and end; -1 if it is not a glyph line. */
+static long line_cp(const char *s, const char *end, const char **bits,
+		    const char **bend)
 {
 	long cp = 0;
 	int nd = 0;
+	if (end > s && end[-1] == '\r')
+		end--;
 	while (s < end && *s != ':') {
 		int v = hexval(*s++);
 		if (v < 0 || ++nd > 6)
@@ -28,18 +32,41 @@ static long line_cp(const char *s, const char *end, const char **bits)
 	if (nd < 4 || s == end)
 		return -1;
 	*bits = s + 1;
+	*bend = end;
+	if (end - *bits != 32 && end - *bits != 64)
+		return -1;
+	for (const char *p = *bits; p < end; p++)
+		if (hexval(*p) < 0)
+			return -1;
 	return cp;
 }
 
+/* One pass over the whole file: every line a glyph, code points strictly
+ * ascending. What the binary search then relies on is checked once, so a
+ * damaged file is refused instead of making each lookup wander. */
 int yzf_font_init(struct yzf_font *f, const void *hex, size_t len)
 {
-	const char *bits, *s = hex;
-	const char *nl = memchr(s, '\n', len);
+	const char *s = hex, *end = s + len, *bits, *bend;
+	long prev = -1;
 	f->hex = NULL;
 	f->len = 0;
-	if (!nl || line_cp(s, nl, &bits) < 0 ||
-	    ((nl - bits) != 32 && (nl - bits) != 64))
-		return YZF_EINVAL;
+	f->bad_line = 0;
+	f->glyphs = 0;
+	if (len && s[len - 1] == '\n')
+		end--; /* the last line's newline */
+	for (const char *l = s; l <= end; f->glyphs++) {
+		const char *nl = memchr(l, '\n', (size_t)(end - l));
+		if (!nl)
+			nl = end;
+		long c = line_cp(l, nl, &bits, &bend);
+		if (c < 0 || c <= prev) {
+			f->bad_line = f->glyphs + 1;
+			f->glyphs = 0;
+			return YZF_EINVAL;
+		}
+		prev = c;
+		l = nl + 1;
+	}
 	f->hex = s;
 	f->len = len;
 	return YZF_OK;
@@ -55,30 +82,29 @@ int yzf_font_glyph(const struct yzf_font *f, uint32_t cp, uint16_t rows[16],
 			s--;
 		while (e < f->len && f->hex[e] != '\n')
 			e++;
-		const char *bits;
-		long c = line_cp(f->hex + s, f->hex + e, &bits);
-		if (c < 0)
-			return YZF_ENOTFOUND;
-		if ((uint32_t)c < cp) {
+		/* init checked every line: read the code point only */
+		const char *p = f->hex + s, *bits, *bend = f->hex + e;
+		uint32_t c = 0;
+		if (s == e)
+			return YZF_ENOTFOUND; /* only past the last newline */
+		while (*p != ':')
+			c = c * 16 + (uint32_t)hexval(*p++);
+		bits = p + 1;
+		if (bend[-1] == '\r')
+			bend--;
+		if (c < cp) {
 			lo = e + 1;
 			continue;
 		}
-		if ((uint32_t)c > cp) {
+		if (c > cp) {
 			hi = s;
 			continue;
 		}
-		size_t nb = (size_t)(f->hex + e - bits);
-		if (nb != 32 && nb != 64)
-			return YZF_ENOTFOUND;
-		int w = nb == 32 ? 8 : 16, per = w / 4;
+		int w = bend - bits == 32 ? 8 : 16, per = w / 4;
 		for (int r = 0; r < 16; r++) {
 			unsigned v = 0;
-			for (int k = 0; k < per; k++) {
-				int d = hexval(bits[r * per + k]);
-				if (d < 0)
-					return YZF_ENOTFOUND;
-				v = v << 4 | (unsigned)d;
-			}
+			for (int k = 0; k < per; k++)
+				v = v << 4 | (unsigned)hexval(bits[r * per + k]);
 			rows[r] = (uint16_t)(w == 8 ? v << 8 : v);
 		}
 		*width = w;

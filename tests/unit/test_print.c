@@ -464,6 +464,33 @@ static void test_font(void)
 	CHECK_EQ_INT(w, 16);
 	CHECK_EQ_INT(g[15], 0x00FF);
 	CHECK_EQ_INT(yzf_font_init(&f, "hello\n", 6), YZF_EINVAL);
+	/* CRLF ends are fine; a blank, damaged or unsorted line is named */
+	static const char crlf[] =
+		"0020:00000000000000000000000000000000\r\n"
+		"0041:0000000018242442427E424242420000\r\n"
+		"4E00:0000000000000000000000000000000000000000000000007FFE000000000000";
+	CHECK_EQ_INT(yzf_font_init(&f, crlf, sizeof crlf - 1), YZF_OK);
+	CHECK_EQ_INT(f.glyphs, 3);
+	static const uint32_t cps[] = { 0x20, 'A', 0x4E00 };
+	for (size_t i = 0; i < 3; i++)
+		CHECK_EQ_INT(yzf_font_glyph(&f, cps[i], g, &w), YZF_OK);
+	CHECK_EQ_INT(yzf_font_glyph(&f, 'C', g, &w), YZF_ENOTFOUND);
+	static const char *const bad[] = {
+		"0041:0000000018242442427E424242420000\n\n"
+		"0042:00000000007C4242427C424242427C00\n",
+		"0041:0000000018242442427E424242420000\n"
+		"0040:00000000007C4242427C424242427C00\n",
+		"0041:0000000018242442427E424242420000\n"
+		"0042:00000000007C4242427C424242427C0\n",
+		"0041:0000000018242442427E424242420000\n"
+		"0042:00000000007C4242427C424242427CXX\n",
+	};
+	for (size_t i = 0; i < 4; i++) {
+		CHECK_EQ_INT(yzf_font_init(&f, bad[i], strlen(bad[i])),
+			     YZF_EINVAL);
+		CHECK_EQ_INT(f.bad_line, 2);
+	}
+	CHECK_EQ_INT(FONT.glyphs, 57086);
 }
 
 static void test_escpos_refusals(void)
