@@ -202,7 +202,8 @@ void yzf_print_compose(struct yzf_layout *L, const struct yzf_printdoc *doc,
 	if (doc->flags & YZF_QR_REFUSED)
 		yzf_layout_text(L, "当事人拒绝签名（执法人员已注明）", 1,
 				YZF_LEFT, 0);
-	else if (doc->party_signs && strcmp(doc->code, "SDHZ")) {
+	else if (doc->party_signs && strcmp(doc->code, "SDHZ") &&
+		 !yzf_printdoc_field(doc, "signer")) { /* else the template's */
 		yzf_layout_signline(L, "当事人签名");
 		yzf_layout_text(L, "（当事人拒绝签名的，由执法人员注明）", 1,
 				YZF_LEFT, 0);
