@@ -254,8 +254,11 @@ int yzf_qrpay_sign_feed(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 			size_t cap, size_t *tlen)
 {
 	const uint8_t *sk;
-	int rc = yzf_session_sk(y, feed, &sk);
+	/* a revoked or expired officer signs no more receipts either */
+	int rc = yzf_may_sign(y, feed);
 	if (rc)
+		return rc;
+	if ((rc = yzf_session_sk(y, feed, &sk)))
 		return yzf_fail(y, rc, "qr: no session of the signing officer");
 	if (memcmp(payload + 2, feed, YZF_QRPAY_KID_LEN))
 		return yzf_fail(y, YZF_EINVAL, "qr: kid is not the signing "

@@ -139,5 +139,16 @@ n=$(records "$W/t1")
 expect_exit 6 "a 5,000-yuan fine in the simple procedure" step "$W/t1" "$SIMPLE" case.notify '{"penalty":"fine","amount_fen":500000,"rights":["statement","defence"]}'
 contains "$W/err" "行政处罚法第五十一条" "cites the article"
 check "nothing written" test "$(records "$W/t1")" = "$n"
+# A revoked officer's terminal signs no more receipts; what was printed
+# before the revocation stays genuine against the new roster.
+serial=$(grep -o '"serial":"[0-9a-f]*"' "$W/bundle.44010020230009" | tail -1 | cut -d'"' -f4)
+expect_exit 0 "the city revokes H" "$YZF_SYNCD" --config "$W/syncd.ini" admin revoke --serial "$serial" --reason "执法证注销"
+sleep 1.2   # the daemon looks at the authority's files at most once a second
+sync_to "$W/t2" --retries 0 >/dev/null 2>&1
+expect_exit 6 "H's terminal prints no more receipts" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/late.png"
+contains "$W/err" "revoked" "says why"
+expect_exit 0 "the roster with the revocation" "$YZF" authority roster --dir "$W/city" --out "$W/roster2.ndjson"
+expect_exit 0 "the decision printed before stays genuine" "$YZF" verify-qr --png "$W/doc.png" --roster "$W/roster2.ndjson" --trust "$W/trust.ndjson"
+contains "$W/out" "GENUINE" "genuine"
 stop_daemon
 done_tests

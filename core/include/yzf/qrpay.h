@@ -146,7 +146,9 @@ YZF_API size_t yzf_qrpay_message(const uint8_t *payload, size_t n,
 YZF_API int yzf_qrpay_sign(const uint8_t *payload, size_t n,
 			   const uint8_t sk[64], char *text, size_t cap,
 			   size_t *tlen);
-/* The same with the logged-in officer's feed key on the terminal. */
+/* The same with the logged-in officer's feed key on the terminal, only
+ * while the officer's certificate covers the terminal's time and is not
+ * revoked (YZF_ECERT, as for records). */
 YZF_API int yzf_qrpay_sign_feed(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 				const uint8_t *payload, size_t n, char *text,
 				size_t cap, size_t *tlen);
