@@ -6,10 +6,11 @@
  * with their labels, and by kind the amount in figures and in Chinese
  * capitals, the payment deadline (15 days, 行政处罚法第六十七条) and the
  * remedy routes with their last days (复议 60 days, 诉讼 6 months from
- * receipt); for the 送达回证 the recipient's, proxy's, refusal, witness
- * and server lines (民事诉讼法第八十七至八十九条); signature lines for the
- * officers and, where the template says so, the party; the date; the QR
- * code; the key id and seq a verifier names it by.
+ * receipt); a template field left blank as a line to fill in by hand; for
+ * the 送达回证 the proxy, refusal and witness lines (民事诉讼法第八十七至
+ * 八十九条); signature lines for the officers and, where the template
+ * says so, the party; the date; the QR code; the key id and seq a
+ * verifier names it by.
  *
  * The QR payload (yzf/qrpay.h) carries a digest of the printed text, so
  * the text is laid out twice: once measuring, to digest it, and once
@@ -131,7 +132,9 @@ struct yzf_print_job {
  * signed QR: reprint when a doc.print of it is in the feed, prev from the
  * feed's last doc.print. YZF_ENOTFOUND (no such record, or not a
  * doc.issue, or its doctype not in the catalogue), YZF_EINVAL (cash
- * for a document that is not a decision), else as the layout. */
+ * for a document that is not a decision), YZF_ECERT (the officer's
+ * certificate is revoked or does not cover now: nothing is signed),
+ * else as the layout; yzf_errmsg says which. */
 YZF_API int yzf_print_prepare(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 			      struct yzf_print_job *j);
 /* Append the doc.print record of a prepared job once it went to printer
