@@ -367,6 +367,9 @@ static void show_verdict(struct cli *c, const struct yzf_qr_verdict *v,
 						: "?");
 		}
 		printf("  party     %s\n", p->party_len ? p->party : "-");
+		char prev[17];
+		cli_hex(p->prev, 8, prev);
+		printf("  chain     %s (the signer's previous receipt)\n", prev);
 		printf("  flags    %s%s%s%s%s%s\n", p->flags ? "" : " -",
 		       p->flags & YZF_QR_REFUSED ? " refused-to-sign" : "",
 		       p->flags & YZF_QR_CASH ? " cash-collected" : "",

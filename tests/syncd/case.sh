@@ -89,11 +89,31 @@ expect_exit 0 "the city's roster" "$YZF" authority roster --dir "$W/city" --out 
 # its QR verified offline against the roster the city signs.
 expect_exit 0 "preview the decision at 80 mm" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/doc.png" --width 576
 contains "$W/out" "QR version" "reports the QR version"
+expect_exit 0 "the QR text a print would carry" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/doc0.png" --text "$W/qr1.txt"
 expect_exit 0 "print it" "$YZF" --home "$W/t2" print "$PSEQ" --printer "file:$W/doc.escpos" --cut
 contains "$W/out" "doc.print seq" "the print is a record"
 check "the printer got the stream" test -s "$W/doc.escpos"
+expect_exit 0 "the QR text the next print would carry" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/doc1.png" --text "$W/qr2.txt"
 expect_exit 0 "print it again" "$YZF" --home "$W/t2" print "$PSEQ" --printer "file:$W/doc2.escpos"
 contains "$W/out" "(补打)" "a reprint is marked"
+# each receipt chains to the one printed before it: the first 8 bytes of
+# BLAKE2b-256 of its payload and signature
+expect_exit 0 "the next receipt" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/doc3.png" --text "$W/qr3.txt"
+chain() { python3 -c 'import hashlib,sys
+A="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+t=open(sys.argv[1]).read()[4:]
+b=bytearray()
+for i in range(0,len(t),3):
+    g=t[i:i+3]; v=sum(A.index(c)*45**k for k,c in enumerate(g))
+    b+=v.to_bytes(2 if len(g)==3 else 1,"big")
+print(hashlib.blake2b(bytes(b),digest_size=32).digest()[:8].hex())' "$1"; }
+check "the chain value computed here" test "$(chain "$W/qr1.txt" | wc -c)" = 17
+expect_exit 0 "verify the first print's receipt" "$YZF" verify-qr "$(cat "$W/qr1.txt")" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
+contains "$W/out" "chain     0000000000000000" "the first print starts the chain"
+expect_exit 0 "verify the second print's receipt" "$YZF" verify-qr "$(cat "$W/qr2.txt")" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
+contains "$W/out" "chain     $(chain "$W/qr1.txt")" "the second chains to the first"
+expect_exit 0 "verify the next receipt" "$YZF" verify-qr "$(cat "$W/qr3.txt")" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
+contains "$W/out" "chain     $(chain "$W/qr2.txt")" "the next chains to the second"
 expect_exit 0 "a print noting the party's refusal and the fine taken in cash" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/refused.png" --refused --cash
 expect_exit 0 "its QR says both" "$YZF" verify-qr --png "$W/refused.png" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
 contains "$W/out" "refused-to-sign cash-collected reprint(补打)" "flags refused, cash, reprint"
