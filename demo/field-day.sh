@@ -171,9 +171,16 @@ echo '{"penalty":"fine","amount_fen":6000000,"tier":"lighter"}' |
 	run "$YZF" --home "$T2" case step case.decide --case "$PEN" --officer 44010020230002
 say "The decision as a document (data now, printed later): its 文号 from a block leased before going on site"
 run "$YZF" --home "$T2" lease get --doc-type CFJD --count 10 --officer 44010020230002
-echo '{"party":"广州市天河区禾丰食品店有限公司","party_id":"91440106MA5ANQ3R3W","facts":"经营超过保质期的饼干 12 包（保质期至 2026-11-20）","violated":"《中华人民共和国食品安全法》第三十四条第十项","penalty_basis":"《中华人民共和国食品安全法》第一百二十四条第一款","penalty":"罚款人民币陆万元整（从轻）"}' |
-	run "$YZF" --home "$T2" doc issue --case "$PEN" --type CFJD --officer 44010020230002
-synced "$T2" "the decision goes up"; synced "$T" "and reaches 张明"
+echo '{"party":"广州市天河区禾丰食品店有限公司","party_id":"91440106MA5ANQ3R3W","facts":"经营超过保质期的饼干 12 包（保质期至 2026-11-20）","violated":"《中华人民共和国食品安全法》第三十四条第十项","penalty_basis":"《中华人民共和国食品安全法》第一百二十四条第一款","penalty":"罚款人民币陆万元整（从轻）","fine":"60000元"}' |
+	run "$YZF" --home "$T2" doc issue --case "$PEN" --type CFJD --officer 44010020230002 | tee "$W/doc.out"
+DOCSEQ=$(sed -n 's/^issued .*, seq \([0-9]*\)$/\1/p' "$W/doc.out")
+say "The decision on paper: a PNG preview of exactly the raster, then ESC/POS to the (simulated) 58 mm printer; the print is a record"
+run "$YZF" --home "$T2" preview "$DOCSEQ" --png "$W/decision.png" --officer 44010020230002
+run "$YZF" --home "$T2" print "$DOCSEQ" --printer "file:$W/decision.escpos" --officer 44010020230002
+say "Anyone can check the paper offline: the QR read from the PNG, against the roster the city signs"
+"$YZF" authority roster --dir "$W/city" --out "$W/roster.ndjson"
+run "$YZF" verify-qr --png "$W/decision.png" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
+synced "$T2" "the decision and its print go up"; synced "$T" "and reach 张明"
 run "$YZF" --home "$T" case cosign --case "$PEN" --officer 44010020230001
 echo "{\"method\":\"on_site\",\"date\":\"$(TZ=Asia/Shanghai date +%F)\"}" |
 	run "$YZF" --home "$T" case step case.serve --case "$PEN" --officer 44010020230001

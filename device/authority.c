@@ -330,6 +330,58 @@ static int auth_revoke(struct cli *c, struct authority *a)
 	return ec;
 }
 
+/* Append a file's bytes (missing: nothing issued or revoked yet). */
+static int put_file(const char *dir, const char *name, struct yzf_buf *out)
+{
+	char path[4096], *p;
+	size_t n;
+	path_of(dir, name, path, sizeof path);
+	if (cli_read_file(path, &p, &n))
+		return errno == ENOENT ? EXIT_OK : EXIT_SYSTEM;
+	yzf_buf_put(out, p, n);
+	if (n && p[n - 1] != '\n')
+		yzf_buf_putc(out, '\n');
+	free(p);
+	return EXIT_OK;
+}
+
+/* The roster an offline QR verifier holds (yzf/roster.h): the trust
+ * bundle, every certificate issued and revocation signed, and a header
+ * signed now over all of it, whose time is the roster's date. */
+static int auth_roster(struct cli *c, struct authority *a)
+{
+	const char *outp = cli_opt(c, "out"), *ver = cli_opt(c, "version");
+	struct yzf_buf b = { 0 };
+	struct yzf_refset s = { .version = ver ? atoll(ver) : 1 };
+	int ec;
+	yzf_buf_put(&b, a->trust, a->trust_len);
+	if ((ec = put_file(a->dir, "issued.ndjson", &b)) ||
+	    (ec = put_file(a->dir, "revoked.ndjson", &b)) ||
+	    (ec = now_ms(c, a->dir, &s.at_ms, &s.tz))) {
+		yzf_buf_free(&b);
+		return ec;
+	}
+	strcpy(s.name, "roster");
+	s.size = (int64_t)b.len;
+	crypto_generichash(s.hash, sizeof s.hash, b.p, b.len, NULL, 0);
+	uint8_t *csk = read_secret(a->dir, "city.sk", 64);
+	if (!csk) {
+		yzf_buf_free(&b);
+		return EXIT_NOTFOUND;
+	}
+	int rc = yzf_refset_sign_line(&s, csk, &b);
+	sodium_free(csk);
+	yzf_buf_putc(&b, '\n');
+	ec = rc ? EXIT_SYSTEM : EXIT_OK;
+	if (!ec && (outp ? cli_write_file(outp, b.p, b.len, 0644)
+			 : fwrite(b.p, 1, b.len, stdout) != b.len)) {
+		perror(outp ? outp : "stdout");
+		ec = EXIT_SYSTEM;
+	}
+	yzf_buf_free(&b);
+	return ec;
+}
+
 /* Walk a file of lines, calling fn on each non-empty one. */
 static void each_line(const char *path, void (*fn)(void *, const uint8_t *,
 						   size_t), void *arg)
@@ -498,7 +550,7 @@ int cmd_authority(struct cli *c)
 	struct authority a = { .dir = dir };
 	int ec;
 	if (!sub || !dir) {
-		fprintf(stderr, "yzf authority init|trust|issue|revoke|show|recover "
+		fprintf(stderr, "yzf authority init|trust|issue|revoke|show|recover|roster "
 			"--dir DIR ...\n");
 		return EXIT_USAGE;
 	}
@@ -519,6 +571,8 @@ int cmd_authority(struct cli *c)
 		ec = auth_show(c, &a);
 	else if (!strcmp(sub, "recover"))
 		ec = auth_recover(c, &a);
+	else if (!strcmp(sub, "roster"))
+		ec = auth_roster(c, &a);
 	else {
 		fprintf(stderr, "yzf authority: unknown subcommand %s\n", sub);
 		ec = EXIT_USAGE;

@@ -104,7 +104,9 @@ static const char *const valued[] = {
 	"batch", "retries", "code", "doc-type", "count", "step", "measure",
 	"device", "media", "kind", "source", "note", "relevance", "legality",
 	"authenticity", "relevance-reason", "legality-reason",
-	"authenticity-reason", "recording", "after", "text", "wait", NULL,
+	"authenticity-reason", "recording", "after", "text", "wait", "printer",
+	"copies", "width", "band", "png", "font", "roster", "now", "version",
+	NULL,
 };
 
 static bool takes_value(const char *opt)

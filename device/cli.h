@@ -72,6 +72,9 @@ int cmd_location(struct cli *c);
 size_t paper_reminders(struct cli *c, const char *indent);
 int cmd_evidence(struct cli *c);
 int cmd_rec(struct cli *c);
+int cmd_print(struct cli *c);
+int cmd_preview(struct cli *c);
+int cmd_verify_qr(struct cli *c);
 /* Status lines for numbered document types with no 文号 left (doc.c). */
 void doc_lease_warnings(struct cli *c, const uint8_t feed[YZF_KEY_LEN]);
 #endif

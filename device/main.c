@@ -95,6 +95,16 @@ static const char usage[] =
 "  evidence verify [--case ID] [--dir EXPORT]   name every cut, edited,\n"
 "                                   missing or reordered segment, and gaps\n"
 "  evidence export HASH|--case ID|--recording ID --out DIR   files + manifest\n"
+"  print DOC [--printer URI] [--copies N] [--width 384|512|576] [--cut]\n"
+"       [--refused] [--cash]         (the party refused to sign; fine collected)\n"
+"       [--native]                   text in the printer's own font (GB18030)\n"
+"                                   print document DOC (its seq) on ESC/POS\n"
+"                                   paper with its signed QR; a doc.print record\n"
+"                                   (URI: /dev/usb/lp0, /dev/rfcomm0,\n"
+"                                   tcp://host:9100, file:PATH)\n"
+"  preview DOC --png FILE [--width 384|512|576]   the very raster, as PNG\n"
+"  verify-qr TEXT|--png FILE --roster FILE [--trust FILE]   offline: who\n"
+"                                   signed, what, when, valid then, roster age\n"
 "\n"
 "City authority (keys in --dir):\n"
 "  authority init --dir D --root-name N --city-name N --region CODE [--years N]\n"
@@ -104,6 +114,7 @@ static const char usage[] =
 "       [--out FILE]                 print the enrollment bundle\n"
 "  authority revoke --dir D --serial HEX --reason TEXT [--at TIME]\n"
 "  authority show --dir D\n"
+"  authority roster --dir D [--out FILE]   the signed roster for verify-qr\n"
 "  authority recover --dir D --store-home DIR   open a wiped terminal's\n"
 "                                   store with the city key and verify it\n"
 "\n"
@@ -889,6 +900,8 @@ int main(int argc, char **argv)
 		{ "case", cmd_case }, { "doc", cmd_doc },
 		{ "paper", cmd_paper }, { "location", cmd_location },
 		{ "evidence", cmd_evidence }, { "rec", cmd_rec },
+		{ "print", cmd_print }, { "preview", cmd_preview },
+		{ "verify-qr", cmd_verify_qr },
 	};
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
 		if (!strcmp(cmd, cmds[k].name)) {

@@ -90,6 +90,11 @@ int yzf_session(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 int yzf_session_sk(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		   const uint8_t **sk);
 
+/* Whether the feed's officer may sign now: a session, and a certificate
+ * that covers the terminal's time and is not revoked (as yzf_append
+ * checks before each record). YZF_ECERT with the message otherwise. */
+int yzf_may_sign(struct yzf *y, const uint8_t feed[YZF_KEY_LEN]);
+
 /* Wrap sk||dk (96 bytes) for a new session under a fresh port secret
  * "sess-<feed>"; nonce receives 24 bytes, ct 96 + 16. */
 int yzf_session_wrap(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],

@@ -206,6 +206,17 @@ static int cert_covers_now(struct yzf *y, struct yzf_sess *s, int64_t now)
 	return rc;
 }
 
+int yzf_may_sign(struct yzf *y, const uint8_t feed[YZF_KEY_LEN])
+{
+	struct yzf_sess *s;
+	int64_t now;
+	int32_t tz;
+	int rc = yzf_session(y, feed, &s);
+	if (rc == YZF_OK)
+		rc = yzf_time_now(y, &now, &tz);
+	return rc ? rc : cert_covers_now(y, s, now);
+}
+
 int yzf_append(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	       const struct yzf_append *recs, size_t n, int64_t *first_seq)
 {

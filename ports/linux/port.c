@@ -101,6 +101,7 @@ struct yzf_port *yzf_port_linux_create(const char *home)
 	}
 	if (gps && *gps && strcmp(gps, "none") != 0)
 		p->port.location = location;
+	p->port.printer_write = yzf_linux_printer_write;
 	return &p->port;
 }
 

@@ -65,4 +65,6 @@ struct yzf_fix;
 int yzf_linux_gps_create(const char *spec, struct yzf_linux_gps **out);
 int yzf_linux_gps_location(struct yzf_linux_gps *d, struct yzf_fix *out);
 void yzf_linux_gps_destroy(struct yzf_linux_gps *d);
+int yzf_linux_printer_write(void *ctx, const char *uri, const void *buf,
+			    size_t n);
 #endif

@@ -31,6 +31,8 @@ void yzf_sim_opts_from_env(struct yzf_sim_opts *o)
 	o->recorder = getenv("YZF_SIM_RECORDER");
 	if ((v = getenv("YZF_SIM_FAIL_RECORDER")))
 		o->fail_recorder_at = atol(v);
+	if ((v = getenv("YZF_SIM_FAIL_PRINTER")))
+		o->fail_printer_at = atol(v);
 }
 
 static const char *path(void *ctx, int which)
@@ -50,6 +52,7 @@ struct yzf_port *yzf_port_sim_create(const char *home,
 		p->o = *o;
 	snprintf(p->store, sizeof p->store, "%s/store.db", home);
 	snprintf(p->keystore, sizeof p->keystore, "%s/keystore", home);
+	snprintf(p->printer, sizeof p->printer, "%s/printer.escpos", home);
 	p->real_base = sim_real_mono();
 	p->base_ms = p->o.start_ms;
 	if (p->o.seed) {
@@ -80,6 +83,7 @@ struct yzf_port *yzf_port_sim_create(const char *home,
 		yzf_port_sim_destroy(&p->port);
 		return NULL;
 	}
+	p->port.printer_write = sim_printer_write;
 	return &p->port;
 }
 

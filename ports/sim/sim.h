@@ -24,6 +24,8 @@ struct sim_port {
 	long gps_calls;
 	struct sim_rec *rec;      /* the synthetic recorder's script, or NULL */
 	long recorder_calls;
+	char printer[PATH_MAX];   /* the default printer file */
+	long printer_calls;
 };
 
 int sim_clock_wall(void *ctx, int64_t *ms, int32_t *tz_min);
@@ -38,4 +40,5 @@ int sim_gps_open(struct sim_port *p, const char *path);
 int sim_location(void *ctx, struct yzf_fix *out);
 void sim_recorder_free(struct sim_port *p);
 void sim_recorder_attach(struct yzf_port *port);
+int sim_printer_write(void *ctx, const char *uri, const void *buf, size_t n);
 #endif

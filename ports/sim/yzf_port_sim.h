@@ -27,6 +27,9 @@
  *                             gaps and reboots (ports/sim/recorder.c)
  *   YZF_SIM_RECORDER_MS=<n>   length of each synthetic segment (10000)
  *   YZF_SIM_FAIL_RECORDER=<n> the nth recorder_next call fails
+ *   YZF_SIM_FAIL_PRINTER=<n>  the nth print writes half and fails
+ * Printer: the ESC/POS stream goes to a file (home/printer.escpos, or the
+ * URI's path).
  */
 #ifndef YZF_PORT_SIM_H
 #define YZF_PORT_SIM_H
@@ -44,6 +47,7 @@ struct yzf_sim_opts {
 	long fail_gps_at;        /* the nth location call fails; 0: never */
 	const char *recorder;    /* NULL: a recorder with nothing to give */
 	long fail_recorder_at;   /* 0: never */
+	long fail_printer_at;    /* 0: never */
 };
 
 /* Options from the environment variables above. */

@@ -93,6 +93,54 @@ expect_exit 0 "H issues the decision document" sh -c "echo '$DOC' | '$YZF' --hom
 contains "$W/out" "issued CFJD 行政处罚决定书 $(TZ=Asia/Shanghai date +%Y) No. 1" "number 1"
 expect_exit 0 "a second one takes the next number" sh -c "echo '$DOC' | '$YZF' --home '$W/t2' doc issue --case '$CASE' --type CFJD"
 contains "$W/out" "No. 2" "number 2"
+PSEQ=$(sed -n 's/^issued .*, seq \([0-9]*\)$/\1/p' "$W/out")
+expect_exit 0 "the city's roster" "$YZF" authority roster --dir "$W/city" --out "$W/roster.ndjson"
+# The document on paper: a preview of the very raster, a print to the
+# sim port's printer (a doc.print record), a second print marked 补打, and
+# its QR verified offline against the roster the city signs.
+expect_exit 0 "preview the decision at 80 mm" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/doc.png" --width 576
+contains "$W/out" "QR version" "reports the QR version"
+expect_exit 0 "the QR text a print would carry" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/doc0.png" --text "$W/qr1.txt"
+expect_exit 0 "print it" "$YZF" --home "$W/t2" print "$PSEQ" --printer "file:$W/doc.escpos" --cut
+contains "$W/out" "doc.print seq" "the print is a record"
+check "the printer got the stream" test -s "$W/doc.escpos"
+expect_exit 0 "the QR text the next print would carry" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/doc1.png" --text "$W/qr2.txt"
+expect_exit 0 "print it again" "$YZF" --home "$W/t2" print "$PSEQ" --printer "file:$W/doc2.escpos"
+contains "$W/out" "(补打)" "a reprint is marked"
+# each receipt chains to the one printed before it: the first 8 bytes of
+# BLAKE2b-256 of its payload and signature
+expect_exit 0 "the next receipt" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/doc3.png" --text "$W/qr3.txt"
+chain() { python3 -c 'import hashlib,sys
+A="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+t=open(sys.argv[1]).read()[4:]
+b=bytearray()
+for i in range(0,len(t),3):
+    g=t[i:i+3]; v=sum(A.index(c)*45**k for k,c in enumerate(g))
+    b+=v.to_bytes(2 if len(g)==3 else 1,"big")
+print(hashlib.blake2b(bytes(b),digest_size=32).digest()[:8].hex())' "$1"; }
+check "the chain value computed here" test "$(chain "$W/qr1.txt" | wc -c)" = 17
+expect_exit 0 "verify the first print's receipt" "$YZF" verify-qr "$(cat "$W/qr1.txt")" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
+contains "$W/out" "chain     0000000000000000" "the first print starts the chain"
+expect_exit 0 "verify the second print's receipt" "$YZF" verify-qr "$(cat "$W/qr2.txt")" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
+contains "$W/out" "chain     $(chain "$W/qr1.txt")" "the second chains to the first"
+expect_exit 0 "verify the next receipt" "$YZF" verify-qr "$(cat "$W/qr3.txt")" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
+contains "$W/out" "chain     $(chain "$W/qr2.txt")" "the next chains to the second"
+expect_exit 0 "a print noting the party's refusal and the fine taken in cash" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/refused.png" --refused --cash
+expect_exit 0 "its QR says both" "$YZF" verify-qr --png "$W/refused.png" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
+contains "$W/out" "refused-to-sign cash-collected reprint(补打)" "flags refused, cash, reprint"
+expect_exit 0 "a print in the printer's own font (native text)" "$YZF" --home "$W/t2" print "$PSEQ" --native --printer "file:$W/native.escpos"
+check "the title in GB18030 between FS & and FS ." sh -c "xxd -p '$W/native.escpos' | tr -d '\n' | grep -q \"1c26.*\$(printf '行政处罚决定书' | iconv -f UTF-8 -t GB18030 | xxd -p).*1c2e\""
+check "the QR as raster bands" sh -c "xxd -p '$W/native.escpos' | tr -d '\n' | grep -q 1d763000"
+n=$(records "$W/t2")
+expect_exit 7 "a printer that drops off mid-page" env YZF_SIM_FAIL_PRINTER=1 "$YZF" --home "$W/t2" print "$PSEQ"
+contains "$W/err" "part of the document" "says the paper may hold part of it"
+check "no doc.print for a failed print" test "$(records "$W/t2")" = "$n"
+check "the sim printer's default file got half" test -s "$W/t2/printer.escpos"
+expect_exit 5 "a record that is not a document" "$YZF" --home "$W/t2" print 1 --printer "file:$W/no.escpos"
+expect_exit 0 "the QR verifies offline" "$YZF" verify-qr --png "$W/doc.png" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
+contains "$W/out" "GENUINE" "genuine"
+contains "$W/out" "王刚" "names the signer"
+contains "$W/out" "CFJD〔" "and the number"
 expect_exit 0 "doc show" "$YZF" --home "$W/t2" doc show --case "$CASE"
 check "both documents, as data" test "$(grep -c '"doctype":"CFJD"' "$W/out")" = 2
 contains "$W/out" '"number":{"year":' "with their numbers"
@@ -152,5 +200,17 @@ expect_exit 0 "A turns it on" "$YZF" --home "$W/t1" location on
 expect_exit 6 "O is not the head: O's approval is refused" "$YZF" --home "$W/t3" location approve --for 44010020230001 --hours 2 --reason 自批
 contains "$W/err" "第二十一条" "cites the article"
 refuse "$W/t2" "$CASE" case.cosign "{\"feed\":\"$H\",\"seq\":$DSEQ}" "第四十二条" "an officer does not co-sign their own decision"
+# A revoked officer's terminal signs no more receipts; what was printed
+# before the revocation stays genuine against the new roster.
+serial=$(grep -o '"serial":"[0-9a-f]*"' "$W/bundle.44010020230009" | tail -1 | cut -d'"' -f4)
+sleep 1.1   # receipts carry whole seconds: a revocation in the same second counts as before
+expect_exit 0 "the city revokes H" "$YZF_SYNCD" --config "$W/syncd.ini" admin revoke --serial "$serial" --reason "执法证注销"
+sleep 1.2   # the daemon looks at the authority's files at most once a second
+sync_to "$W/t2" --retries 0 >/dev/null 2>&1
+expect_exit 6 "H's terminal prints no more receipts" "$YZF" --home "$W/t2" preview "$PSEQ" --png "$W/late.png"
+contains "$W/err" "revoked" "says why"
+expect_exit 0 "the roster with the revocation" "$YZF" authority roster --dir "$W/city" --out "$W/roster2.ndjson"
+expect_exit 0 "the decision printed before stays genuine" "$YZF" verify-qr --png "$W/doc.png" --roster "$W/roster2.ndjson" --trust "$W/trust.ndjson"
+contains "$W/out" "GENUINE" "genuine"
 stop_daemon
 done_tests

@@ -25,7 +25,8 @@
 extern "C" {
 #endif
 
-/* Version 2 appended the recorder (recorder_next, _read, _done). */
+/* Version 2 appended the location device, the recorder (recorder_next,
+ * _read, _done) and the printer. */
 #define YZF_PORT_VERSION 2u
 
 struct yzf_fix;
@@ -103,6 +104,14 @@ struct yzf_port {
 			     int wait_ms);
 	int (*recorder_read)(void *ctx, uint8_t *buf, size_t cap, size_t *n);
 	int (*recorder_done)(void *ctx, bool stored);
+	/* Version 2. Optional (NULL: no printer). Send buf[0..n), an ESC/POS
+	 * stream (yzf/escpos.h), to the printer uri names in the port's own
+	 * forms (NULL or "": the port's default printer) and return once every
+	 * byte is handed over: YZF_OK, YZF_EPORT (no such printer, no
+	 * connection) or YZF_EIO (a write failed or came short: the paper may
+	 * hold part of the document). */
+	int (*printer_write)(void *ctx, const char *uri, const void *buf,
+			     size_t n);
 };
 
 #ifdef __cplusplus

@@ -71,5 +71,12 @@ YZF_API const char *yzf_errmsg(const struct yzf *y);
 #include "loclock.h"
 #include "evidence.h"
 #include "recording.h"
+#include "base45.h"
+#include "qrpay.h"
+#include "roster.h"
+#include "font.h"
+#include "layout.h"
+#include "escpos.h"
+#include "print.h"
 
 #endif
