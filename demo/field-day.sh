@@ -182,7 +182,16 @@ say "Anyone can check the paper offline: the QR read from the PNG, against the r
 run "$YZF" verify-qr --png "$W/decision.png" --roster "$W/roster.ndjson" --trust "$W/trust.ndjson"
 synced "$T2" "the decision and its print go up"; synced "$T" "and reach 张明"
 run "$YZF" --home "$T" case cosign --case "$PEN" --officer 44010020230001
-echo "{\"method\":\"on_site\",\"date\":\"$(TZ=Asia/Shanghai date +%F)\"}" |
+say "Service (送达): 张明 prints a 送达回证; the signed receipt, photographed, is evidence and completes service on the date the recipient wrote"
+echo '{"document":"行政处罚决定书 CFJD〔2026〕1号","recipient":"广州市天河区禾丰食品店有限公司","address":"广州市天河区天河路385号首层","method":"直接送达","server":"张明 44010020230001"}' |
+	run "$YZF" --home "$T" doc issue --case "$PEN" --type SDHZ --officer 44010020230001 | tee "$W/sdhz.out"
+SDHZ=$(sed -n 's/^issued .*, seq \([0-9]*\)$/\1/p' "$W/sdhz.out")
+run "$YZF" --home "$T" print "$SDHZ" --printer "file:$W/receipt.escpos" --officer 44010020230001
+run "$YZF" --home "$T" preview "$SDHZ" --png "$W/receipt.png" --officer 44010020230001 >/dev/null
+head -c 600000 /dev/urandom >"$W/IMG_0044-signed-receipt.jpg"
+run "$YZF" --home "$T" evidence add "$W/IMG_0044-signed-receipt.jpg" --case "$PEN" --kind scan --note 送达回证 --officer 44010020230001 | tee "$W/receipt.out"
+RECEIPT=$(sed -n 's/^evidence \([0-9a-f]*\) .*/\1/p' "$W/receipt.out")
+echo "{\"method\":\"direct\",\"date\":\"$(TZ=Asia/Shanghai date +%F)\",\"receipt\":\"$RECEIPT\"}" |
 	run "$YZF" --home "$T" case step case.serve --case "$PEN" --officer 44010020230001
 echo '{"amount_fen":6000000,"method":"bank"}' | run "$YZF" --home "$T" case step case.pay --case "$PEN" --officer 44010020230001
 synced "$T" "co-signature, service and payment go up"; synced "$T2" "and reach 李华"

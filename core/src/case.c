@@ -250,6 +250,14 @@ static bool parse_serve(const cJSON *o, struct body *b)
 {
 	char date[16];
 	int y, m, d;
+	const cJSON *rc = cJSON_GetObjectItemCaseSensitive(o, "receipt");
+
+	/* the receipt's photo rides in the evidence list: one item */
+	if (rc && (!cJSON_IsString(rc) || strlen(rc->valuestring) != 64 ||
+		   sodium_hex2bin(b->evid[0], YZF_ID_LEN, rc->valuestring, 64,
+				  NULL, NULL, NULL) != 0))
+		return false;
+	b->nevid = rc ? 1 : 0;
 
 	if (!get_str(o, "method", b->word, sizeof b->word, true) ||
 	    !get_str(o, "date", date, sizeof date, true) ||
@@ -653,6 +661,15 @@ static int guard_decide(const struct yzf_case *st, const struct body *b,
 	return guard_evidence(st, b, msg, cap);
 }
 
+/* A service receipt names a photo the case holds as evidence. */
+static bool receipt_unknown(const struct yzf_case *st, const struct body *b)
+{
+	for (size_t k = 0; b->nevid && k < st->nevidence; k++)
+		if (!memcmp(st->evidence[k].hash, b->evid[0], YZF_ID_LEN))
+			return false;
+	return b->nevid > 0;
+}
+
 /* Late service is flagged, never refused: the decision stands. */
 static void guard_serve(const struct yzf_case *st, const struct body *b,
 			char *msg, size_t cap)
@@ -809,6 +826,12 @@ static int check_body(const struct yzf_case *st, int step,
 	case YZF_STEP_DECIDE:
 		return guard_decide(st, b, r, ctx, now, msg, cap);
 	case YZF_STEP_SERVE:
+		if (receipt_unknown(st, b)) {
+			msgf(msg, cap, "refused: receipt: the photo of the signed "
+			     "送达回证 is not evidence of this case (add it with "
+			     "yzf evidence add first)");
+			return YZF_ESTATE;
+		}
 		guard_serve(st, b, msg, cap);
 		return YZF_OK;
 	case YZF_STEP_MEASURE:
@@ -985,7 +1008,12 @@ static void apply_fields(struct yzf_case *st, int step, const struct body *b,
 		apply_decide(st, b, r, ctx);
 		break;
 	case YZF_STEP_SERVE:
-		st->served_ms = r->at_ms;
+		/* served on the date written (a 送达回证: the recipient's), at
+		 * its start in Beijing time; the record's own time if later
+		 * dates are impossible to tell */
+		st->served_ms = b->date_day * 86400000LL - 8 * 3600000LL;
+		if (st->served_ms > r->at_ms || st->served_ms <= 0)
+			st->served_ms = r->at_ms;
 		break;
 	case YZF_STEP_PAY:
 		st->paid_fen += b->amount;
