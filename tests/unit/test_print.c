@@ -223,7 +223,7 @@ static void check_payload(const char *code, const char *qr, bool reprint)
 }
 
 static const char *const kinds[] = { "DCCFJD", "XCJCBL", "ZLGZ", "CWQD",
-				     "SDHZ" };
+				     "SDHZ", "CFJD" };
 
 static void test_golden(void)
 {
