@@ -196,14 +196,16 @@ int yzf_loc_off_seq(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 {
 	sqlite3_stmt *st;
 	*seq = 0;
-	if (sqlite3_prepare_v2(y->db, "SELECT seq, type FROM records WHERE "
-			       "feed = ? AND type IN ('loc.off', 'loc.on') "
-			       "ORDER BY seq DESC LIMIT 1", -1, &st,
-			       NULL) != SQLITE_OK)
+	/* by the type index: a feed's loc.* records are few, its others
+	 * many (this runs at every append) */
+	if (sqlite3_prepare_v2(y->db, "SELECT (SELECT max(seq) FROM records "
+			       "WHERE type = 'loc.off' AND feed = ?1), (SELECT "
+			       "max(seq) FROM records WHERE type = 'loc.on' AND "
+			       "feed = ?1)", -1, &st, NULL) != SQLITE_OK)
 		return yzf_fail_db(y, "location state");
 	sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW &&
-	    !strcmp((const char *)sqlite3_column_text(st, 1), "loc.off"))
+	    sqlite3_column_int64(st, 0) > sqlite3_column_int64(st, 1))
 		*seq = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return YZF_OK;
