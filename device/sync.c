@@ -723,6 +723,9 @@ static int pull_feed(struct cli *c, struct conn *cn, const uint8_t feed[32],
 	return ec ? ec : bad ? EXIT_VERIFY : EXIT_OK;
 }
 
+static int push_unpushed(struct cli *c, struct conn *cn,
+			 const uint8_t feed[32], int retries, size_t *sent);
+
 int cmd_sync(struct cli *c)
 {
 	const char *bs = cli_opt(c, "batch"), *rs = cli_opt(c, "retries");
@@ -783,6 +786,9 @@ int cmd_sync(struct cli *c)
 	int ref_ec = ec == EXIT_OK ? pull_refdata(c, &cn, feeds[0]) : EXIT_OK;
 	for (size_t i = 0; i < n && ec == EXIT_OK; i++)
 		ec = push_feed(c, &cn, feeds[i], batch ? batch : 500, retries);
+	/* the evidence after the records that name it */
+	if (ec == EXIT_OK)
+		ec = push_unpushed(c, &cn, feeds[0], retries, NULL);
 	for (size_t i = 0; i < n && ec == EXIT_OK && !cli_flag(c, "push-only"); i++)
 		ec = pull_feed(c, &cn, feeds[i], retries);
 	conn_free(&cn);
@@ -1080,6 +1086,33 @@ static int push_held(struct cli *c, struct conn *cn, const uint8_t feed[32],
 	return ec;
 }
 
+/* Every evidence blob the city lacks, sent under the feed's signature;
+ * *sent (may be NULL) counts them. */
+static int push_unpushed(struct cli *c, struct conn *cn,
+			 const uint8_t feed[32], int retries, size_t *sent)
+{
+	uint8_t (*todo)[32] = NULL;
+	size_t n = 0, have = 0;
+	int ec = EXIT_OK, rc = yzf_blob_unpushed(c->y, NULL, 0, &n);
+	if (sent)
+		*sent = 0;
+	if (!rc && n && !(todo = calloc(n, sizeof *todo)))
+		rc = YZF_ENOMEM;
+	if (!rc && n)
+		rc = yzf_blob_unpushed(c->y, todo, n, &have);
+	if (rc) {
+		free(todo);
+		return cli_fail(c, rc, "evidence push");
+	}
+	for (size_t i = 0; i < have && i < n && ec == EXIT_OK; i++) {
+		ec = push_held(c, cn, feed, todo[i], retries);
+		if (ec == EXIT_OK && sent)
+			(*sent)++;
+	}
+	free(todo);
+	return ec;
+}
+
 int cmd_blob(struct cli *c)
 {
 	const char *sub = cli_arg(c, 0), *rs = cli_opt(c, "retries");
@@ -1116,24 +1149,8 @@ int cmd_blob(struct cli *c)
 					return EXIT_USAGE;
 				}
 			}
-		} else {
-			size_t have = 0;
-			int rc = yzf_blob_unpushed(c->y, NULL, 0, &ntodo);
-			todo = calloc(ntodo ? ntodo : 1, sizeof *todo);
-			if (!rc && todo)
-				rc = yzf_blob_unpushed(c->y, todo, ntodo, &have);
-			if (rc) {
-				free(todo);
-				return cli_fail(c, rc, "blob push --evidence");
-			}
-			ntodo = have < ntodo ? have : ntodo;
-		}
-		if (!todo)
-			return EXIT_SYSTEM;
-		if (!ntodo) {
-			printf("no evidence waits for the city\n");
-			free(todo);
-			return EXIT_OK;
+			if (!todo)
+				return EXIT_SYSTEM;
 		}
 	}
 	if (!city_of(c, &ct, "blob") ||
@@ -1142,7 +1159,12 @@ int cmd_blob(struct cli *c)
 		return ec ? ec : EXIT_USAGE;
 	}
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
-	if (evid)
+	if (evid && !ntodo) {
+		size_t sent;
+		ec = push_unpushed(c, &cn, feed, rs ? atoi(rs) : 5, &sent);
+		if (ec == EXIT_OK && !sent)
+			printf("no evidence waits for the city\n");
+	} else if (evid)
 		for (size_t i = 0; i < ntodo && ec == EXIT_OK; i++)
 			ec = push_held(c, &cn, feed, todo[i], rs ? atoi(rs) : 5);
 	else

@@ -88,6 +88,14 @@ expect_exit 0 "blob push --evidence" "$YZF" --home "$W/t1" blob push --evidence 
 check "the city holds the evidence byte for byte" cmp -s "$W/photo.bin" "$S/blobs/${EH:0:2}/$EH"
 expect_exit 0 "nothing waits" "$YZF" --home "$W/t1" blob push --evidence --server "https://localhost:$PORT" --ca "$S/ca.crt"
 contains "$W/out" "no evidence waits for the city" "pushed blobs are marked"
+# A plain sync sends the evidence too, after the records that name it.
+head -c 300000 /dev/urandom >"$W/photo2.bin"
+expect_exit 0 "evidence add (second)" "$YZF" --home "$W/t1" evidence add "$W/photo2.bin" --case $CASE --media image/jpeg
+EH2=$(b2sum -l 256 "$W/photo2.bin" | cut -d' ' -f1)
+expect_exit 0 "sync sends it" sync_to "$W/t1"
+check "the city holds it byte for byte" cmp -s "$W/photo2.bin" "$S/blobs/${EH2:0:2}/$EH2"
+expect_exit 0 "then nothing waits" "$YZF" --home "$W/t1" blob push --evidence --server "https://localhost:$PORT" --ca "$S/ca.crt"
+contains "$W/out" "no evidence waits for the city" "marked sent"
 
 # Reference data: signed sets, newest version, fetched at sync.
 printf '{"matters":["SCJG-SP-0101"]}' >"$W/matters.json"
@@ -170,7 +178,7 @@ check "daemon restarts with push_rate 1" start_daemon
 append_n "$W/t1" "$A" 5 $CASE
 expect_exit 0 "throttled sync completes" sync_to "$W/t1" --batch 1 --retries 20
 contains "$W/err" "the city is busy" "the terminal backed off"
-check "server holds all 314 (the evidence.add among them)" test "$(server_count "$A")" = 314
+check "server holds all 315 (the two evidence.add among them)" test "$(server_count "$A")" = 315
 check "the daemon answered 429" grep -q " 429 " "$W/syncd.log"
 stop_daemon
 done_tests
