@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "held.h"
 #include "internal.h"
 
 struct yzf_case_env {
@@ -153,14 +154,10 @@ void yzf_case_env_close(struct yzf_case_env *e)
 	free(e);
 }
 
-/* The records of a case held here, copied out of the iterator. */
-struct held {
-	struct yzf_case_rec *r;
-	size_t n, cap;
-	struct yzf_buf text; /* types and bodies, NUL-separated */
-};
+/* ---- the records of a case held here, copied out of the iterator for
+ * the pure checks (the fold, evidence review, recording gaps) ---- */
 
-static int hold(struct yzf *y, struct held *h, const struct yzf_entry *en,
+static int hold(struct yzf *y, struct yzf_held *h, const struct yzf_entry *en,
 		unsigned roles)
 {
 	if (h->n == h->cap) {
@@ -189,8 +186,7 @@ static int hold(struct yzf *y, struct held *h, const struct yzf_entry *en,
 	return h->text.oom ? yzf_fail(y, YZF_ENOMEM, "out of memory") : YZF_OK;
 }
 
-/* The roles of a feed's certificate, as the store holds it. */
-static unsigned roles_of(struct yzf *y, const uint8_t feed[YZF_KEY_LEN])
+unsigned yzf_feed_roles(struct yzf *y, const uint8_t feed[YZF_KEY_LEN])
 {
 	struct yzf_buf line = { 0 };
 	struct yzf_signed_cert sc;
@@ -199,17 +195,21 @@ static unsigned roles_of(struct yzf *y, const uint8_t feed[YZF_KEY_LEN])
 	return roles;
 }
 
-static int gather(struct yzf *y, const char *case_id, struct held *h)
+int yzf_held_load(struct yzf *y, const char *case_id, const char *type,
+		  struct yzf_held *h)
 {
 	struct yzf_iter *it = NULL;
 	struct yzf_entry en;
-	struct yzf_query q = { .case_id = case_id };
+	struct yzf_query q = { .case_id = case_id, .type = case_id ? NULL : type };
+	memset(h, 0, sizeof *h);
 	int rc = yzf_iter_open(y, &q, &it);
 	while (!rc && (rc = yzf_iter_next(it, &en)) == 1)
-		rc = hold(y, h, &en, roles_of(y, en.rec.feed));
+		rc = hold(y, h, &en, yzf_feed_roles(y, en.rec.feed));
 	yzf_iter_close(it);
-	if (rc < 0)
+	if (rc < 0) {
+		yzf_held_free(h);
 		return rc;
+	}
 	for (size_t i = 0; i < h->n; i++) {
 		h->r[i].type = (const char *)h->text.p + (uintptr_t)h->r[i].type;
 		h->r[i].body = h->text.p + (uintptr_t)h->r[i].body;
@@ -217,23 +217,24 @@ static int gather(struct yzf *y, const char *case_id, struct held *h)
 	return YZF_OK;
 }
 
-static void held_free(struct held *h)
+void yzf_held_free(struct yzf_held *h)
 {
 	free(h->r);
 	yzf_buf_free(&h->text);
+	memset(h, 0, sizeof *h);
 }
 
 int yzf_case_load(struct yzf *y, const char *case_id,
 		  const struct yzf_case_ctx *ctx, int64_t now,
 		  struct yzf_case *out)
 {
-	struct held h = { 0 };
-	int rc = gather(y, case_id, &h);
+	struct yzf_held h;
+	int rc = yzf_held_load(y, case_id, NULL, &h);
 	if (!rc && (rc = yzf_case_fold(h.r, h.n, ctx, now, out)))
 		rc = yzf_fail(y, rc, "case %s: %s", case_id,
 			      rc == YZF_ENOMEM ? "out of memory"
 					       : "the case context is unusable");
-	held_free(&h);
+	yzf_held_free(&h);
 	return rc;
 }
 
@@ -257,7 +258,7 @@ int yzf_case_append(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	if (rc)
 		return rc;
 	memcpy(r.feed, feed, YZF_KEY_LEN);
-	r.roles = roles_of(y, feed);
+	r.roles = yzf_feed_roles(y, feed);
 	r.at_ms = now;
 	rc = yzf_case_check_step(&st, &r, ctx, now, msg, sizeof msg);
 	if (rc)

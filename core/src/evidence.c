@@ -545,74 +545,7 @@ int yzf_blob_mark_pushed(struct yzf *y, const uint8_t hash[YZF_HASH_LEN])
 	return s == SQLITE_DONE ? YZF_OK : yzf_fail_db(y, "blobs");
 }
 
-/* ---- records held, and body readers ---- */
-
-static int hold(struct yzf *y, struct yzf_held *h, const struct yzf_entry *en,
-		unsigned roles)
-{
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 64;
-		void *p = realloc(h->r, cap * sizeof *h->r);
-		if (!p)
-			return yzf_fail(y, YZF_ENOMEM, "out of memory");
-		h->r = p;
-		h->cap = cap;
-	}
-	struct yzf_case_rec *r = &h->r[h->n++];
-	memset(r, 0, sizeof *r);
-	memcpy(r->feed, en->rec.feed, YZF_KEY_LEN);
-	r->seq = en->rec.seq;
-	memcpy(r->id, en->id, YZF_ID_LEN);
-	r->roles = roles;
-	r->at_ms = en->rec.at_ms;
-	/* offsets for now: the buffer may move while it grows */
-	r->type = (const char *)(uintptr_t)h->text.len;
-	yzf_buf_puts(&h->text, en->rec.type);
-	yzf_buf_putc(&h->text, 0);
-	r->body = (const uint8_t *)(uintptr_t)h->text.len;
-	r->body_len = en->rec.body_len;
-	yzf_buf_put(&h->text, en->rec.body, en->rec.body_len);
-	yzf_buf_putc(&h->text, 0);
-	return h->text.oom ? yzf_fail(y, YZF_ENOMEM, "out of memory") : YZF_OK;
-}
-
-static unsigned roles_of(struct yzf *y, const uint8_t feed[YZF_KEY_LEN])
-{
-	struct yzf_buf line = { 0 };
-	struct yzf_signed_cert sc;
-	unsigned roles = yzf_feed_cert(y, feed, &line, &sc) ? 0 : sc.c.roles;
-	yzf_buf_free(&line);
-	return roles;
-}
-
-int yzf_held_load(struct yzf *y, const char *case_id, const char *type,
-		  struct yzf_held *h)
-{
-	struct yzf_iter *it = NULL;
-	struct yzf_entry en;
-	struct yzf_query q = { .case_id = case_id, .type = case_id ? NULL : type };
-	memset(h, 0, sizeof *h);
-	int rc = yzf_iter_open(y, &q, &it);
-	while (!rc && (rc = yzf_iter_next(it, &en)) == 1)
-		rc = hold(y, h, &en, roles_of(y, en.rec.feed));
-	yzf_iter_close(it);
-	if (rc < 0) {
-		yzf_held_free(h);
-		return rc;
-	}
-	for (size_t i = 0; i < h->n; i++) {
-		h->r[i].type = (const char *)h->text.p + (uintptr_t)h->r[i].type;
-		h->r[i].body = h->text.p + (uintptr_t)h->r[i].body;
-	}
-	return YZF_OK;
-}
-
-void yzf_held_free(struct yzf_held *h)
-{
-	free(h->r);
-	yzf_buf_free(&h->text);
-	memset(h, 0, sizeof *h);
-}
+/* ---- body readers ---- */
 
 const char *yzf_jstr(const cJSON *o, const char *key)
 {

@@ -1,6 +1,6 @@
 /* held.h — a case's records copied out of the store for a pure check
- * (evidence review, recording gaps), shared by evidence.c and recording.c.
- * Private. */
+ * (the case fold, evidence review, recording gaps): casebook.c holds
+ * them, evidence.c reads their bodies. Private. */
 #ifndef YZF_HELD_H
 #define YZF_HELD_H
 #include <cjson/cJSON.h>
@@ -19,6 +19,9 @@ struct yzf_held {
 int yzf_held_load(struct yzf *y, const char *case_id, const char *type,
 		  struct yzf_held *h);
 void yzf_held_free(struct yzf_held *h);
+/* The roles (YZF_ROLE_*) of a feed's certificate as the store holds it; 0
+ * when it holds none. */
+unsigned yzf_feed_roles(struct yzf *y, const uint8_t feed[YZF_KEY_LEN]);
 
 /* Body field readers over cJSON: NULL / false / -1 when absent, of
  * another type, or (integers) beyond 2^53 - 1 in magnitude. */
