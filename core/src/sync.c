@@ -432,7 +432,15 @@ int yzf_sync_pull_body(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 	yzf_buf_puts(out, "],\"after\":");
 	if (after && after->set) {
 		yzf_hex(after->feed, YZF_KEY_LEN, fh);
-		yzf_buf_puts(out, "{\"feed\":\"");
+		yzf_buf_putc(out, '{');
+		if (after->case_id[0]) {
+			/* case ids are checked at append and on the way in */
+			yzf_buf_puts(out, "\"case\":");
+			yzf_canon_put_str(out, after->case_id,
+					  strlen(after->case_id));
+			yzf_buf_putc(out, ',');
+		}
+		yzf_buf_puts(out, "\"feed\":\"");
 		yzf_buf_puts(out, fh);
 		yzf_buf_puts(out, "\",\"seq\":");
 		yzf_canon_put_int(out, after->seq);
@@ -468,6 +476,12 @@ int yzf_sync_pull_answer(struct yzf *y, int status, const uint8_t *body,
 			    yzf_unhex(f->valuestring, strlen(f->valuestring),
 				      next->feed, YZF_KEY_LEN);
 		next->seq = next->set ? (int64_t)q->valuedouble : 0;
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(nx, "case");
+		if (next->set && cJSON_IsString(c) &&
+		    strlen(c->valuestring) < sizeof next->case_id &&
+		    yzf_record_case_ok(c->valuestring))
+			memcpy(next->case_id, c->valuestring,
+			       strlen(c->valuestring) + 1);
 	}
 	rc = yzf_need_dk(y);
 	if (!rc)

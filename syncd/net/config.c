@@ -38,6 +38,7 @@ static const struct key keys[] = {
 	{ "drain_timeout", K_UINT, F(drain_timeout), 0, 1, 3600 },
 	{ "auth_skew", K_UINT, F(auth_skew), 0, 1, 86400 },
 	{ "push_rate", K_UINT, F(push_rate), 0, 1, 100000 },
+	{ "pull_page", K_UINT, F(pull_page), 0, 1, 100000 },
 	{ "log_level", K_LEVEL, F(log_level), 0, 0, 0 },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -65,6 +66,7 @@ void syncd_config_defaults(struct syncd_config *cfg)
 	cfg->drain_timeout = SYNCD_DEFAULT_DRAIN_TIMEOUT;
 	cfg->auth_skew = SYNCD_DEFAULT_AUTH_SKEW;
 	cfg->push_rate = SYNCD_DEFAULT_PUSH_RATE;
+	cfg->pull_page = SYNCD_DEFAULT_PULL_PAGE;
 	cfg->log_level = SYNCD_LOG_INFO;
 	/* the paths under data_dir follow it: filled in by derive() */
 }

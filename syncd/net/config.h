@@ -39,6 +39,9 @@
 #ifndef SYNCD_DEFAULT_AUTH_SKEW
 #define SYNCD_DEFAULT_AUTH_SKEW 300     /* seconds */
 #endif
+#ifndef SYNCD_DEFAULT_PULL_PAGE
+#define SYNCD_DEFAULT_PULL_PAGE 1000    /* records in one pull answer */
+#endif
 #ifndef SYNCD_DEFAULT_PUSH_RATE
 #define SYNCD_DEFAULT_PUSH_RATE 20      /* pushes per second per feed */
 #endif
@@ -53,6 +56,7 @@ struct syncd_config {
 	unsigned max_push_records;          /* records in one push */
 	unsigned auth_skew;                 /* s: Authorization `at` slack */
 	unsigned push_rate;                 /* pushes/s per feed (burst 2x) */
+	unsigned pull_page;                 /* records in one pull answer */
 	/* read by the network half */
 	char listen[64];                    /* numeric IPv4 or IPv6 address */
 	unsigned port;                      /* 0: any free port (tests) */

@@ -39,6 +39,7 @@ struct app {
 		int64_t milli;   /* tokens x 1000 */
 	} buckets[1024];
 	int64_t rate;            /* pushes per second */
+	size_t pull_page;        /* records in one pull answer */
 	/* the authority files as last loaded, checked at most once a second
 	 * so `yzf-syncd admin revoke` takes effect on the running daemon */
 	_Atomic int64_t roster_checked;
@@ -256,7 +257,8 @@ static int handle(void *ctx, const struct syncd_request *req,
 	} else if (is(req, "POST", "/v1/lease")) {
 		rc = syncd_lease_handle(a->store, feed, req, resp, now);
 	} else if (is(req, "POST", "/v1/pull")) {
-		rc = syncd_pull_handle(a->store, feed, req, resp, now);
+		rc = syncd_pull_handle(a->store, feed, a->pull_page, req, resp,
+				       now);
 	} else if (req->path && strncmp(req->path, "/v1/blobs/", 10) == 0) {
 		rc = syncd_blobs_handle(&a->blobs, req, resp, now);
 	} else {
@@ -341,6 +343,8 @@ int syncd_app_open_with(const struct syncd_config *cfg,
 	pthread_mutex_init(&a->rate_mu, NULL);
 	a->rate = cfg->push_rate > 0 ? (int64_t)cfg->push_rate
 				     : SYNCD_DEFAULT_PUSH_RATE;
+	a->pull_page = cfg->pull_page > 0 ? cfg->pull_page
+					  : SYNCD_DEFAULT_PULL_PAGE;
 	atomic_init(&a->stats.records_ingested, 0);
 	atomic_init(&a->stats.records_quarantined, 0);
 	atomic_init(&a->stats.feeds_forked, 0);

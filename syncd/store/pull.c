@@ -39,7 +39,7 @@ static void answer(struct syncd_response *resp, cJSON *o, int64_t now)
 }
 
 int syncd_pull_handle(struct syncd_store *s, const uint8_t feed[YZF_KEY_LEN],
-		      const struct syncd_request *req,
+		      size_t page, const struct syncd_request *req,
 		      struct syncd_response *resp, int64_t now)
 {
 	char msg[300];
@@ -72,16 +72,22 @@ int syncd_pull_handle(struct syncd_store *s, const uint8_t feed[YZF_KEY_LEN],
 	if (after && !cJSON_IsNull(after)) {
 		const cJSON *af = cJSON_GetObjectItemCaseSensitive(after, "feed");
 		const cJSON *as = cJSON_GetObjectItemCaseSensitive(after, "seq");
+		const cJSON *ac = cJSON_GetObjectItemCaseSensitive(after, "case");
 		if (!cJSON_IsString(af) || !cJSON_IsNumber(as) ||
 		    !syncd_unhex(af->valuestring, strlen(af->valuestring),
-				 cur.feed, YZF_KEY_LEN)) {
-			snprintf(msg, sizeof msg, "after: {\"feed\":HEX64,\"seq\":N}");
+				 cur.feed, YZF_KEY_LEN) ||
+		    (ac && (!cJSON_IsString(ac) || !case_ok(ac->valuestring)))) {
+			snprintf(msg, sizeof msg, "after: {\"case\":ID,"
+				 "\"feed\":HEX64,\"seq\":N}");
 			goto bad;
 		}
 		cur.seq = (int64_t)as->valuedouble;
+		if (ac)
+			snprintf(cur.case_id, sizeof cur.case_id, "%s",
+				 ac->valuestring);
 	}
 	if (syncd_store_case_records(syncd_store_path(s), feed, cases,
-				     (size_t)ncases, &cur, SYNCD_PULL_MAX_RECORDS,
+				     (size_t)ncases, &cur, page,
 				     &lines, &n, &more, msg, sizeof msg)) {
 		syncd_answer_error(resp, 500, "internal", msg, now);
 		goto out;
@@ -93,6 +99,7 @@ int syncd_pull_handle(struct syncd_store *s, const uint8_t feed[YZF_KEY_LEN],
 		char fh[2 * YZF_KEY_LEN + 1];
 		syncd_hex(cur.feed, YZF_KEY_LEN, fh);
 		cJSON *nx = cJSON_AddObjectToObject(o, "next");
+		cJSON_AddStringToObject(nx, "case", cur.case_id);
 		cJSON_AddStringToObject(nx, "feed", fh);
 		cJSON_AddNumberToObject(nx, "seq", (double)cur.seq);
 	} else {

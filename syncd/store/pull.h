@@ -11,10 +11,10 @@
 #include "store.h"
 
 #define SYNCD_PULL_MAX_CASES 64
-#define SYNCD_PULL_MAX_RECORDS 1000
 
+/* At most `page` records an answer (pull_page in yzf-syncd.ini). */
 int syncd_pull_handle(struct syncd_store *s, const uint8_t feed[YZF_KEY_LEN],
-		      const struct syncd_request *req,
+		      size_t page, const struct syncd_request *req,
 		      struct syncd_response *resp, int64_t now);
 
 /* GET /v1/revocations: every revocation line the city signed, oldest

@@ -206,9 +206,18 @@ int syncd_store_case_records(const char *path, const uint8_t feed[YZF_KEY_LEN],
 		memcpy(team_ids[nteam], id, strlen(id) + 1);
 		todo[ntodo++] = team_ids[nteam++];
 	}
-	/* one case at a time, in that order; the cursor resumes inside the
-	 * first case that did not fit */
-	for (size_t i = 0; i < ntodo && !*more; i++) {
+	/* one case at a time, in that order; a cursor resumes inside the case
+	 * it names (when that case is gone from the list, from the start) */
+	size_t first = 0;
+	if (cur->case_id[0]) {
+		while (first < ntodo && strcmp(todo[first], cur->case_id) != 0)
+			first++;
+		if (first == ntodo) {
+			first = 0;
+			memset(cur, 0, sizeof *cur);
+		}
+	}
+	for (size_t i = first; i < ntodo && !*more; i++) {
 		sqlite3_reset(recs);
 		sqlite3_bind_text(recs, 1, todo[i], -1, SQLITE_STATIC);
 		sqlite3_bind_blob(recs, 2, feed, YZF_KEY_LEN, SQLITE_STATIC);
@@ -240,6 +249,8 @@ int syncd_store_case_records(const char *path, const uint8_t feed[YZF_KEY_LEN],
 			yzf_buf_putc(out, '\n');
 			memcpy(cur->feed, f, YZF_KEY_LEN);
 			cur->seq = sqlite3_column_int64(recs, 1);
+			snprintf(cur->case_id, sizeof cur->case_id, "%s",
+				 todo[i]);
 			(*count)++;
 		}
 		if (!*more)

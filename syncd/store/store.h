@@ -184,10 +184,12 @@ int syncd_store_code_use(const char *path, const uint8_t hash[32], int64_t now,
  * appended to out as exchange lines, each feed's certificate line first.
  * The cases are those given of which the feed has a record, then up to
  * SYNCD_TEAM_MAX cases whose case.open names the feed's officer in its
- * team (by case id). *more when some remain: the cursor then says where
- * to resume. */
+ * team (by case id). *more when some remain: the cursor then names the
+ * case to resume in and where; given back, the cases before it (done)
+ * are skipped. */
 #define SYNCD_TEAM_MAX 64
 struct syncd_case_cursor {
+	char case_id[YZF_CASE_MAX]; /* "": from the first case */
 	uint8_t feed[YZF_KEY_LEN];
 	int64_t seq;
 };

@@ -71,6 +71,7 @@ YZF_API int yzf_sync_push_answer(struct yzf *y,
 /* Where a pull left off when the answer was cut at its limit. */
 struct yzf_pull_cursor {
 	bool set;
+	char case_id[YZF_CASE_MAX]; /* the case the answer was cut in */
 	uint8_t feed[YZF_KEY_LEN];
 	int64_t seq;
 };
