@@ -36,7 +36,7 @@ static const char *const step_names[YZF_STEP_COUNT] = {
 	"case.open", "case.file", "case.notify", "case.hearing_request",
 	"case.hearing", "case.review", "case.decide", "case.serve",
 	"case.pay", "case.measure", "case.extend", "case.release",
-	"case.cosign", "case.close", "case.order_correct",
+	"case.cosign", "case.close", "case.order_correct", "case.exit",
 };
 
 static const char *const kind_names[] = {
@@ -83,6 +83,7 @@ struct body {
 	uint8_t tid[YZF_ID_LEN];
 	uint8_t tfeed[YZF_KEY_LEN];
 	int64_t tseq;
+	char to[128];        /* case.exit: where a transfer goes */
 	size_t nevid;        /* case.decide: the evidence relied on */
 	uint8_t evid[YZF_CASE_DECIDE_EVIDENCE_MAX][YZF_ID_LEN];
 };
@@ -317,6 +318,10 @@ static bool parse_step(int step, const cJSON *o, struct body *b)
 		return parse_cosign(o, b);
 	case YZF_STEP_ORDER_CORRECT:
 		return get_int(o, "due_days", &b->days, true);
+	case YZF_STEP_EXIT:
+		return get_str(o, "kind", b->word, sizeof b->word, true) &&
+		       get_str(o, "reason", b->reason, sizeof b->reason, true) &&
+		       get_str(o, "to", b->to, sizeof b->to, false);
 	}
 	return false;
 }
@@ -362,6 +367,12 @@ static const char *order_simple(const struct yzf_case *st, int step)
 
 static const char *order_ordinary(const struct yzf_case *st, int step)
 {
+	if (st->exit_kind[0])
+		return step == YZF_STEP_CLOSE ? NULL :
+		       "the case has ended without a penalty (case.exit): "
+		       "only 结案 is left";
+	if (step == YZF_STEP_EXIT)
+		return st->ndecisions ? "the case is already decided" : NULL;
 	if (step != YZF_STEP_FILE && step != YZF_STEP_ORDER_CORRECT &&
 	    !st->filed_ms)
 		return "the case is not filed (立案) yet";
@@ -388,7 +399,8 @@ static const char *order_ordinary(const struct yzf_case *st, int step)
 	case YZF_STEP_PAY:
 		return st->ndecisions ? NULL : "there is no decision yet";
 	case YZF_STEP_CLOSE:
-		return st->served_ms ? NULL : "the decision is not served";
+		return st->served_ms || st->exit_kind[0]
+			       ? NULL : "the decision is not served";
 	case YZF_STEP_ORDER_CORRECT:
 		return NULL;
 	}
@@ -811,6 +823,34 @@ static int guard_review(const struct yzf_case_rec *r, char *msg, size_t cap)
 	return YZF_ESTATE;
 }
 
+/* Ending a general-procedure case without a penalty is the head's act,
+ * each kind in its place: 不予立案 before 立案, the others after. */
+static int guard_exit(const struct yzf_case *st, const struct body *b,
+		      const struct yzf_case_rec *r, char *msg, size_t cap)
+{
+	if (!(r->roles & YZF_ROLE_HEAD)) {
+		msgf(msg, cap, "refused: ending a case without a penalty is the "
+		     "head's decision (" ART_PEN57 ")");
+		return YZF_ESTATE;
+	}
+	if (!strcmp(b->word, "not_filed") && st->filed_ms) {
+		msgf(msg, cap, "refused: the case is filed (立案): withdraw it "
+		     "(withdrawn) instead of not filing it");
+		return YZF_ESTATE;
+	}
+	if (strcmp(b->word, "not_filed") != 0 && !st->filed_ms) {
+		msgf(msg, cap, "refused: %s needs a filed case (立案 first, or "
+		     "not_filed)", b->word);
+		return YZF_ESTATE;
+	}
+	if (!strcmp(b->word, "transfer") && !b->to[0]) {
+		msgf(msg, cap, "refused: to: a transfer names where the case "
+		     "goes (" ART_PEN57 ")");
+		return YZF_ESTATE;
+	}
+	return YZF_OK;
+}
+
 static int check_body(const struct yzf_case *st, int step,
 		      const struct body *b, const struct yzf_case_rec *r,
 		      const struct yzf_case_ctx *ctx, int64_t now, char *msg,
@@ -842,6 +882,8 @@ static int check_body(const struct yzf_case *st, int step,
 		return guard_cosign(st, b, r, msg, cap);
 	case YZF_STEP_CLOSE:
 		return guard_close(st, msg, cap);
+	case YZF_STEP_EXIT:
+		return guard_exit(st, b, r, msg, cap);
 	}
 	return YZF_OK;
 }
@@ -1006,6 +1048,9 @@ static void apply_fields(struct yzf_case *st, int step, const struct body *b,
 		break;
 	case YZF_STEP_DECIDE:
 		apply_decide(st, b, r, ctx);
+		break;
+	case YZF_STEP_EXIT:
+		snprintf(st->exit_kind, sizeof st->exit_kind, "%s", b->word);
 		break;
 	case YZF_STEP_SERVE:
 		/* served on the date written (a 送达回证: the recipient's), at
@@ -1199,7 +1244,7 @@ static void judge_now(struct yzf_case *st, int64_t now)
 	bool open = st->opened && !st->closed;
 
 	if (open && st->kind == YZF_CASE_PENALTY_ORDINARY && st->filed_ms &&
-	    !st->ndecisions && now >= st->decide_by_ms)
+	    !st->ndecisions && !st->exit_kind[0] && now >= st->decide_by_ms)
 		st->flags |= YZF_CASE_F_OVERDUE;
 	if (st->ndecisions && !st->served_ms && now >= st->serve_by_ms)
 		st->flags |= YZF_CASE_F_LATE_SERVICE;
@@ -1339,6 +1384,7 @@ static void dump_head(struct yzf_buf *o, const struct yzf_case *st)
 	put_kv_str(o, "stage", step_names[st->stage]);
 	put_kv_int(o, "opened", st->opened);
 	put_kv_int(o, "closed", st->closed);
+	put_kv_str(o, "exit", st->exit_kind);
 	put_kv_str(o, "matter", st->matter);
 	put_kv_str(o, "party_kind", st->party_kind);
 	put_kv_str(o, "party_name", st->party_name);

@@ -585,6 +585,56 @@ static const char NOTIFY_BIG[] =
 	"{\"penalty\":\"fine\",\"amount_fen\":2000000,"
 	"\"rights\":[\"statement\",\"defence\",\"hearing\"]}";
 
+/* The exits of the general procedure (行政处罚法第五十四、五十七条):
+ * 不予立案 before 立案, 撤销立案 and 移送 after, each the head's; then
+ * only 结案, and no 90-day overdue flag. */
+#define EXIT(k) "{\"kind\":\"" k "\",\"reason\":\"\xe8\xaf\x81\xe6\x8d\xae\xe4\xb8\x8d\xe8\xb6\xb3\"}"
+static void test_exits(void)
+{
+	static struct script s, w, t;
+	static struct yzf_case st;
+	char msg[256];
+
+	open_case(&s, "PENALTY_ORDINARY", "legal_person", mon(0));
+	refused(propose(&s, A, mon(0) + 1, "case.exit", EXIT("not_filed"), msg),
+		msg, "行政处罚法第五十七条");
+	refused(propose(&s, H, mon(0) + 1, "case.exit", EXIT("withdrawn"), msg),
+		msg, "needs a filed case");
+	step(&s, H, mon(0) + 2, "case.exit", EXIT("not_filed"));
+	refused(propose(&s, H, mon(0) + 3, "case.file", "{\"major\":false}",
+			msg), msg, "only 结案 is left");
+	step(&s, A, mon(0) + 4, "case.close", "{\"result\":\"no_violation\"}");
+	fold(&s, mon(200), &st);
+	CHECK(st.closed);
+	CHECK_STR(st.exit_kind, "not_filed");
+	CHECK_EQ_INT(st.flags, 0);
+
+	open_case(&w, "PENALTY_ORDINARY", "legal_person", mon(0));
+	step(&w, H, mon(1), "case.file", "{\"major\":false}");
+	refused(propose(&w, H, mon(2), "case.exit", EXIT("not_filed"), msg),
+		msg, "withdraw it");
+	step(&w, H, mon(2), "case.exit", EXIT("withdrawn"));
+	refused(propose(&w, A, mon(3), "case.notify", NOTIFY_BIG, msg), msg,
+		"only 结案 is left");
+	fold(&w, mon(200), &st);
+	CHECK_EQ_INT(st.flags, 0); /* no decision, yet not overdue */
+	CHECK(has_next(&st, YZF_STEP_CLOSE) && !has_next(&st, YZF_STEP_DECIDE));
+
+	open_case(&t, "PENALTY_ORDINARY", "legal_person", mon(0));
+	step(&t, H, mon(1), "case.file", "{\"major\":false}");
+	refused(propose(&t, H, mon(2), "case.exit", EXIT("transfer"), msg), msg,
+		"to: a transfer names where");
+	step(&t, H, mon(2), "case.exit", "{\"kind\":\"transfer\",\"reason\":"
+	     "\"\xe6\xb6\x89\xe5\xab\x8c\xe7\x8a\xaf\xe7\xbd\xaa\",\"to\":"
+	     "\"\xe5\xb9\xbf\xe5\xb7\x9e\xe5\xb8\x82\xe5\x85\xac\xe5\xae\x89"
+	     "\xe5\xb1\x80\"}");
+	step(&t, A, mon(3), "case.close", "{\"result\":\"transferred\"}");
+	fold(&t, mon(4), &st);
+	CHECK(st.closed);
+	CHECK_STR(st.exit_kind, "transfer");
+}
+
+
 static void test_guard_notify_first(void)
 {
 	static struct script s;
@@ -1186,6 +1236,7 @@ int main(void)
 	test_ordinary_review();
 	test_coercion();
 	test_recording_defect();
+	test_exits();
 	test_guard_evidence();
 	test_guard_simple_limit();
 	test_guard_notify_first();

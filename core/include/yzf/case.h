@@ -86,6 +86,7 @@ enum yzf_case_step {
 	YZF_STEP_COSIGN,
 	YZF_STEP_CLOSE,
 	YZF_STEP_ORDER_CORRECT,
+	YZF_STEP_EXIT,          /* case.exit: ends without a penalty */
 	YZF_STEP_COUNT
 };
 
@@ -231,6 +232,8 @@ struct yzf_case {
 	char party_name[YZF_CASE_NAME_MAX];
 	char party_id[YZF_CASE_PARTY_ID_MAX];
 	bool major;                 /* case.file: legal review required */
+	char exit_kind[24];         /* case.exit: not_filed, withdrawn,
+				       no_penalty, transfer; "" if none */
 	bool hearing_offered, hearing_requested, hearing_waived, hearing_held;
 	bool review_passed;         /* the last review passed */
 	int64_t proposed_fen;       /* from 告知 */
