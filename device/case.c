@@ -42,6 +42,8 @@ static const char *const flag_names[] = {
 	"MEASURE_EXPIRED (行政强制法第二十五条)",
 	"IRREGULAR", "FULL", "BAD_RECORD",
 	"RECORDING_GAP (查封/扣押 not recorded whole: 全过程记录)",
+	"PAY_OVERDUE (行政处罚法第六十七条: not paid 15 days after service; "
+	"3% a day added, 第七十二条)",
 };
 
 static void show_text(const char *id, const struct yzf_case *s)
@@ -70,12 +72,13 @@ static void show_text(const char *id, const struct yzf_case *s)
 		       s->decisions[i].outside_tier ? ", outside: " : "",
 		       s->decisions[i].outside_tier ? s->decisions[i].reason
 						    : "");
-	const int64_t due[4] = { s->hearing_until_ms, s->decide_by_ms,
-				 s->serve_by_ms, s->measure_until_ms };
-	static const char *const label[4] = { "hearing request window ends",
+	const int64_t due[5] = { s->hearing_until_ms, s->decide_by_ms,
+				 s->serve_by_ms, s->measure_until_ms,
+				 s->pay_by_ms };
+	static const char *const label[5] = { "hearing request window ends",
 					       "decide by    ", "serve by     ",
-					       "measure until" };
-	for (int k = 0; k < 4; k++) {
+					       "measure until", "pay by       " };
+	for (int k = 0; k < 5; k++) {
 		when(due[k], t);
 		printf("%s  %s%s\n", label[k], t,
 		       s->provisional & (1u << k)
@@ -282,16 +285,19 @@ static int list(struct cli *c, const struct yzf_case_ctx *ctx, bool deadlines)
 		const char *id = ids[i];
 		if ((rc = yzf_case_load(c->y, id, ctx, now, &s)))
 			break;
-		int64_t due[4] = { s.hearing_until_ms, s.decide_by_ms,
-				   s.serve_by_ms, s.measure_until_ms };
-		static const char *const what[4] = { "hearing request window",
+		int64_t due[5] = { s.hearing_until_ms, s.decide_by_ms,
+				   s.serve_by_ms, s.measure_until_ms,
+				   s.pay_by_ms };
+		static const char *const what[5] = { "hearing request window",
 						     "decision", "service",
-						     "measure term" };
-		bool done[4] = { s.hearing_requested || s.decided_ms,
+						     "measure term", "payment" };
+		bool done[5] = { s.hearing_requested || s.decided_ms,
 				 s.decided_ms != 0, s.served_ms != 0,
-				 s.measure_released };
+				 s.measure_released,
+				 s.ndecisions &&
+					 s.paid_fen >= s.decisions[0].amount_fen };
 		int next = -1;
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < 5; k++)
 			if (due[k] && !done[k] && !s.closed &&
 			    (next < 0 || due[k] < due[next]))
 				next = k;

@@ -1022,6 +1022,19 @@ static void apply_measure(struct yzf_case *st, const struct body *b,
 	st->measure_until_ms = day_end(bj_day(at) + b->days);
 }
 
+/* A fine is paid within 15 days of service (行政处罚法第六十七条); a
+ * period ending on a rest day ends on the next working day. */
+static void apply_pay_by(struct yzf_case *st, const struct yzf_case_ctx *ctx)
+{
+	if (!st->ndecisions || st->decisions[0].amount_fen <= 0 || st->pay_by_ms)
+		return;
+	int64_t day = bj_day(st->served_ms) + YZF_CASE_PAY_DAYS;
+	for (int i = 0; i < 60 && !ctx->is_working_day(ctx->ctx,
+						       day_end(day) - 1); i++)
+		day++;
+	st->pay_by_ms = day_end(day);
+}
+
 static void apply_fields(struct yzf_case *st, int step, const struct body *b,
 			 const struct yzf_case_rec *r,
 			 const struct yzf_case_ctx *ctx)
@@ -1059,6 +1072,7 @@ static void apply_fields(struct yzf_case *st, int step, const struct body *b,
 		st->served_ms = b->date_day * 86400000LL - 8 * 3600000LL;
 		if (st->served_ms > r->at_ms || st->served_ms <= 0)
 			st->served_ms = r->at_ms;
+		apply_pay_by(st, ctx);
 		break;
 	case YZF_STEP_PAY:
 		st->paid_fen += b->amount;
@@ -1246,6 +1260,9 @@ static void judge_now(struct yzf_case *st, int64_t now)
 	if (open && st->kind == YZF_CASE_PENALTY_ORDINARY && st->filed_ms &&
 	    !st->ndecisions && !st->exit_kind[0] && now >= st->decide_by_ms)
 		st->flags |= YZF_CASE_F_OVERDUE;
+	if (open && st->pay_by_ms && now >= st->pay_by_ms &&
+	    st->paid_fen < st->decisions[0].amount_fen)
+		st->flags |= YZF_CASE_F_PAY_OVERDUE;
 	if (st->ndecisions && !st->served_ms && now >= st->serve_by_ms)
 		st->flags |= YZF_CASE_F_LATE_SERVICE;
 	if (st->measure_from_ms && !st->measure_released &&
@@ -1265,10 +1282,11 @@ static void judge_now(struct yzf_case *st, int64_t now)
 static void mark_provisional(struct yzf_case *st,
 			     const struct yzf_case_ctx *ctx)
 {
-	const int64_t due[4] = { st->hearing_until_ms, st->decide_by_ms,
-				 st->serve_by_ms, st->measure_until_ms };
+	const int64_t due[5] = { st->hearing_until_ms, st->decide_by_ms,
+				 st->serve_by_ms, st->measure_until_ms,
+				 st->pay_by_ms };
 	st->calendar_version = ctx->calendar_version;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (ctx->calendar_through_ms && due[i] &&
 		    due[i] > ctx->calendar_through_ms)
 			st->provisional |= 1u << i;
@@ -1407,6 +1425,7 @@ static void dump_times(struct yzf_buf *o, const struct yzf_case *st)
 	put_kv_int(o, "hearing_until", st->hearing_until_ms);
 	put_kv_int(o, "decide_by", st->decide_by_ms);
 	put_kv_int(o, "serve_by", st->serve_by_ms);
+	put_kv_int(o, "pay_by", st->pay_by_ms);
 	put_kv_int(o, "measure_from", st->measure_from_ms);
 	put_kv_int(o, "measure_until", st->measure_until_ms);
 	put_kv_int(o, "measure_extensions", st->measure_extensions);

@@ -280,6 +280,11 @@ static void test_inspection_order_correct(void)
 	CHECK_EQ_INT(st.flags, 0);
 }
 
+#define NOTIFY_SMALL_FINE "{\"penalty\":\"fine\",\"amount_fen\":10000," \
+	"\"rights\":[\"statement\",\"defence\"]}"
+#define DECIDE_SMALL_FINE "{\"penalty\":\"fine\",\"amount_fen\":10000," \
+	"\"tier\":\"lighter\"}"
+
 static void test_simple_penalty(void)
 {
 	static struct script s;
@@ -298,6 +303,24 @@ static void test_simple_penalty(void)
 	step_cosign(&s, B, mon(0) + 150000, d);
 	step(&s, A, mon(0) + 180000, "case.serve",
 	     "{\"method\":\"on_site\",\"date\":\"2026-11-23\"}");
+	/* paid within 15 days of service: served Mon 11-23, the 15th day is
+	 * Tue 12-08; unpaid on the 9th, flagged */
+	fold(&s, mon(0) + 200000, &st);
+	CHECK_EQ_INT(st.pay_by_ms, bj(2026, 12, 9, 0, 0));
+	fold(&s, bj(2026, 12, 9, 0, 0) - 1, &st);
+	CHECK(!(st.flags & YZF_CASE_F_PAY_OVERDUE));
+	fold(&s, bj(2026, 12, 9, 0, 0), &st);
+	CHECK(st.flags & YZF_CASE_F_PAY_OVERDUE);
+	/* served Fri 11-27: the 15th day is Sat 12-12, the period ends on
+	 * Mon 12-14 */
+	static struct script f;
+	open_case(&f, "PENALTY_SIMPLE", "person", mon(4));
+	step(&f, A, mon(4) + 60000, "case.notify", NOTIFY_SMALL_FINE);
+	step(&f, A, mon(4) + 120000, "case.decide", DECIDE_SMALL_FINE);
+	step(&f, A, mon(4) + 180000, "case.serve",
+	     "{\"method\":\"on_site\",\"date\":\"2026-11-27\"}");
+	fold(&f, mon(5), &st);
+	CHECK_EQ_INT(st.pay_by_ms, bj(2026, 12, 15, 0, 0));
 	step(&s, A, mon(1), "case.pay",
 	     "{\"amount_fen\":10000,\"method\":\"online\"}");
 	step(&s, A, mon(2), "case.close", "{\"result\":\"executed\"}");

@@ -54,6 +54,7 @@ extern "C" {
 #define YZF_CASE_SIMPLE_ORG_FEN 300000
 #define YZF_CASE_DECIDE_DAYS 90  /* 行政处罚法第六十条 */
 #define YZF_CASE_SERVE_WD 7      /* 行政处罚法第六十一条 */
+#define YZF_CASE_PAY_DAYS 15     /* 行政处罚法第六十七条 */
 #define YZF_CASE_HEARING_WD 5    /* 行政处罚法第六十四条 */
 #define YZF_CASE_MEASURE_DAYS 30 /* 行政强制法第二十五条, and once more */
 /* Fines at or above this are offered a hearing (行政处罚法第六十三条,
@@ -120,6 +121,9 @@ enum yzf_case_flag {
 	 * a missing or reordered segment, or none at all (记录办法; the
 	 * reason in `defect`) */
 	YZF_CASE_F_RECORDING_GAP = 1u << 9,
+	/* a fine not paid in full 15 days after service (行政处罚法第六十七
+	 * 条; 3% a day is added from then on, 第七十二条) */
+	YZF_CASE_F_PAY_OVERDUE = 1u << 10,
 };
 
 /* Deadlines, as bits of struct yzf_case.provisional. */
@@ -128,6 +132,7 @@ enum yzf_case_deadline {
 	YZF_CASE_D_DECIDE = 1u << 1,    /* decide_by_ms */
 	YZF_CASE_D_SERVE = 1u << 2,     /* serve_by_ms */
 	YZF_CASE_D_MEASURE = 1u << 3,   /* measure_until_ms */
+	YZF_CASE_D_PAY = 1u << 4,       /* pay_by_ms */
 };
 
 /* One benchmark tier (行政裁量权基准) of a matter: inclusive fen range. */
@@ -245,6 +250,8 @@ struct yzf_case {
 	int64_t hearing_until_ms;   /* end of the 5-WD request window */
 	int64_t decide_by_ms;       /* 90 days after 立案 plus extensions */
 	int64_t serve_by_ms;        /* 7 WD after the decision */
+	int64_t pay_by_ms;          /* a fine: 15 days after service, the
+				       end rolled past rest days */
 	int64_t measure_from_ms, measure_until_ms;
 	int measure_extensions;
 	bool measure_released;
