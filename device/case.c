@@ -42,8 +42,7 @@ static const char *const flag_names[] = {
 	"MEASURE_EXPIRED (行政强制法第二十五条)",
 	"IRREGULAR", "FULL", "BAD_RECORD",
 	"RECORDING_GAP (查封/扣押 not recorded whole: 全过程记录)",
-	"PAY_OVERDUE (行政处罚法第六十七条: not paid 15 days after service; "
-	"3% a day added, 第七十二条)",
+	"PAY_OVERDUE (行政处罚法第六十七条、第七十二条: unpaid, 3% a day)",
 };
 
 static void show_text(const char *id, const struct yzf_case *s)
