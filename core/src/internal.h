@@ -21,6 +21,7 @@ enum yzf_stmt_id {
 	ST_ATTESTED,
 	ST_ATTEST,
 	ST_ID_AT,
+	ST_LOC_OFF,  /* loclock.c: the location state, at every append */
 	ST_COUNT
 };
 

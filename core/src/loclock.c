@@ -194,20 +194,20 @@ int yzf_loclock_approve(struct yzf *y, const uint8_t head_feed[YZF_KEY_LEN],
 int yzf_loc_off_seq(struct yzf *y, const uint8_t feed[YZF_KEY_LEN],
 		    int64_t *seq)
 {
-	sqlite3_stmt *st;
-	*seq = 0;
 	/* by the type index: a feed's loc.* records are few, its others
-	 * many (this runs at every append) */
-	if (sqlite3_prepare_v2(y->db, "SELECT (SELECT max(seq) FROM records "
-			       "WHERE type = 'loc.off' AND feed = ?1), (SELECT "
-			       "max(seq) FROM records WHERE type = 'loc.on' AND "
-			       "feed = ?1)", -1, &st, NULL) != SQLITE_OK)
-		return yzf_fail_db(y, "location state");
+	 * many; prepared once (this runs at every append) */
+	sqlite3_stmt *st = yzf_stmt(y, ST_LOC_OFF, "SELECT (SELECT max(seq) "
+				    "FROM records WHERE type = 'loc.off' AND "
+				    "feed = ?1), (SELECT max(seq) FROM records "
+				    "WHERE type = 'loc.on' AND feed = ?1)");
+	*seq = 0;
+	if (!st)
+		return YZF_EIO;
 	sqlite3_bind_blob(st, 1, feed, YZF_KEY_LEN, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_int64(st, 0) > sqlite3_column_int64(st, 1))
 		*seq = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return YZF_OK;
 }
 
