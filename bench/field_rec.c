@@ -26,6 +26,7 @@
 #include <yzf/yzf.h>
 
 #include "yzf_port_sim.h"
+#include "terminal.h"
 
 #define SEG_BYTES (8u << 20)   /* one segment: 8 MiB, ~10 s of 720p */
 #define SEGS 8                 /* 64 MiB a round */
@@ -43,81 +44,6 @@ static double now_s(void)
 
 static int bad;
 
-/* A city that certifies one officer on a simulated terminal in dir,
- * logged in: what the stored path needs (the data key). */
-static struct yzf *terminal(const char *dir, struct yzf_port **p,
-			    uint8_t feed[32])
-{
-	uint8_t root_sk[64], city_sk[64], seal_sk[32], got[32];
-	struct yzf_cert root = { 0 }, city, c = { 0 };
-	struct yzf_buf trust = { 0 }, req = { 0 };
-	struct yzf_sim_opts o = { .start_ms = 1764205200000LL + 3600000 };
-	struct yzf_config cfg = { .terminal = "GZ-B-1", .kdf_ops = 1,
-				  .kdf_mem = 8 << 20, .max_pin_failures = 3 };
-	struct yzf *y = NULL;
-	char msg[256], terminal[65];
-	root.kind = YZF_CERT_ROOT;
-	randombytes_buf(root.serial, sizeof root.serial);
-	crypto_sign_keypair(root.key, root_sk);
-	memcpy(root.issuer, root.key, 32);
-	strcpy(root.name, "广东省人民政府");
-	root.not_before = 1700000000000LL;
-	root.not_after = 2500000000000LL;
-	root.tz = 480;
-	city = root;
-	city.kind = YZF_CERT_CITY;
-	randombytes_buf(city.serial, sizeof city.serial);
-	crypto_sign_keypair(city.key, city_sk);
-	crypto_box_keypair(city.seal, seal_sk);
-	strcpy(city.name, "广州市司法局");
-	strcpy(city.region, "440100");
-	int rc = yzf_cert_sign_line(&root, root_sk, &trust);
-	yzf_buf_putc(&trust, '\n');
-	if (!rc)
-		rc = yzf_cert_sign_line(&city, root_sk, &trust);
-	yzf_buf_putc(&trust, '\n');
-	*p = yzf_port_sim_create(dir, &o);
-	if (!rc && *p)
-		rc = yzf_open(*p, YZF_OPEN_CREATE, &y, msg, sizeof msg);
-	if (!rc)
-		rc = yzf_init(y, &cfg, trust.p, trust.len);
-	if (!rc)
-		rc = yzf_enroll_request(y, "135790", 6, &req, feed);
-	if (!rc)
-		rc = yzf_request_parse(req.p, req.len, c.key, terminal, NULL);
-	if (!rc) {
-		c.kind = YZF_CERT_FEED;
-		randombytes_buf(c.serial, sizeof c.serial);
-		memcpy(c.issuer, city.key, 32);
-		strcpy(c.name, "张明");
-		strcpy(c.officer_no, "44010020230001");
-		strcpy(c.agency, "广州市天河区市场监督管理局");
-		strcpy(c.uscc, "11440106MB2C492807");
-		strcpy(c.terminal, terminal);
-		c.roles = YZF_ROLE_OFFICER;
-		c.not_before = 1764205200000LL;
-		c.not_after = c.not_before + 365LL * 86400000;
-		c.tz = 480;
-		rc = yzf_cert_sign_line(&c, city_sk, &trust);
-	}
-	if (!rc)
-		rc = yzf_enroll_complete(y, trust.p, trust.len, got);
-	if (!rc)
-		rc = yzf_login(y, feed, "135790", 6);
-	yzf_buf_free(&trust);
-	yzf_buf_free(&req);
-	sodium_memzero(root_sk, sizeof root_sk);
-	sodium_memzero(city_sk, sizeof city_sk);
-	sodium_memzero(seal_sk, sizeof seal_sk);
-	if (rc) {
-		fprintf(stderr, "field-rec: terminal: %s\n",
-			y ? yzf_errmsg(y) : "port");
-		yzf_close(y);
-		return NULL;
-	}
-	return y;
-}
-
 /* 32 MiB through the whole recorder path, in the same 4 KiB writes. */
 static void stored_path(const uint8_t *p)
 {
@@ -128,7 +54,11 @@ static void stored_path(const uint8_t *p)
 	const size_t total = 32u << 20;
 	if (!mkdtemp(dir))
 		return;
-	struct yzf *y = terminal(dir, &port, feed);
+	/* the tests' city and terminal, one officer logged in: what the
+	 * stored path needs (the data key) */
+	struct yzf_sim_opts o = { .start_ms = 1764205200000LL + 3600000 };
+	t_authority();
+	struct yzf *y = t_terminal(dir, "t", &o, &port, feed, NULL);
 	int rc = y ? yzf_rec_start(y, feed, "C-BENCH-0001", "case.measure",
 				   "seize", NULL, &r)
 		   : YZF_EPORT;

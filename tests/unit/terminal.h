@@ -16,7 +16,7 @@ static uint8_t t_root_sk[64], t_city_sk[64], t_seal_sk[32];
 static struct yzf_cert t_root, t_city;
 static struct yzf_buf t_trust;
 
-static void t_authority(void)
+static inline void t_authority(void)
 {
 	memset(&t_root, 0, sizeof t_root);
 	t_root.kind = YZF_CERT_ROOT;
@@ -40,9 +40,11 @@ static void t_authority(void)
 	yzf_buf_putc(&t_trust, '\n');
 }
 
-/* Enroll an officer with roles and log in. */
-static void t_enroll(struct yzf *y, const char *pin, const char *name,
-		     const char *no, uint32_t roles, uint8_t feed[32])
+/* Enroll an officer of the agency with USCC uscc, with roles, and log
+ * in. */
+static inline void t_enroll_in(struct yzf *y, const char *pin, const char *name,
+			const char *no, const char *uscc, uint32_t roles,
+			uint8_t feed[32])
 {
 	struct yzf_buf req = { 0 }, bundle = { 0 };
 	struct yzf_cert c = { 0 };
@@ -57,11 +59,11 @@ static void t_enroll(struct yzf *y, const char *pin, const char *name,
 	snprintf(c.name, sizeof c.name, "%s", name);
 	snprintf(c.officer_no, sizeof c.officer_no, "%s", no);
 	strcpy(c.agency, "广州市天河区市场监督管理局");
-	strcpy(c.uscc, "11440106MB2C492807");
+	snprintf(c.uscc, sizeof c.uscc, "%s", uscc);
 	strcpy(c.terminal, terminal);
 	c.roles = roles;
-	c.not_before = 1764205200000LL;
-	c.not_after = c.not_before + 365LL * 86400000;
+	c.not_before = 1700000000000LL; /* 2023 to 2033: any test's clock */
+	c.not_after = 2000000000000LL;
 	c.tz = 480;
 	yzf_buf_put(&bundle, t_trust.p, t_trust.len);
 	CHECK_EQ_INT(yzf_cert_sign_line(&c, t_city_sk, &bundle), YZF_OK);
@@ -71,9 +73,16 @@ static void t_enroll(struct yzf *y, const char *pin, const char *name,
 	yzf_buf_free(&bundle);
 }
 
+/* An officer of the sample district 市场监督管理局. */
+static inline void t_enroll(struct yzf *y, const char *pin, const char *name,
+		     const char *no, uint32_t roles, uint8_t feed[32])
+{
+	t_enroll_in(y, pin, name, no, "11440106MB2C492807", roles, feed);
+}
+
 /* A terminal under dir/sub with an officer (feed a) and, when b is not
  * NULL, a reviewer (feed b), both logged in. */
-static struct yzf *t_terminal(const char *dir, const char *sub,
+static inline struct yzf *t_terminal(const char *dir, const char *sub,
 			      const struct yzf_sim_opts *o,
 			      struct yzf_port **p, uint8_t a[32], uint8_t *b)
 {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "terminal.h"
 #include "embedded.h"
 #include "internal.h"
 #include "schema.h"
@@ -18,8 +19,6 @@
 #include "yzf_port_sim.h"
 
 static char dir[] = "/tmp/yzf-test-catalog.XXXXXX";
-static uint8_t city_sk[64];
-static struct yzf_buf trust;
 
 /* 2026-11-27T09:00:00.000+08:00 */
 #define T0 1795741200000LL
@@ -63,28 +62,6 @@ static char *edit(const char *s, const char *from, const char *to)
 	return o;
 }
 
-/* A root and a city certificate; city_sk signs reference data. */
-static void make_trust(void)
-{
-	uint8_t root_sk[64], seal_sk[32];
-	struct yzf_cert root = { 0 }, city;
-	root.kind = YZF_CERT_ROOT;
-	crypto_sign_keypair(root.key, root_sk);
-	memcpy(root.issuer, root.key, 32);
-	strcpy(root.name, "省");
-	root.not_before = 1700000000000LL;
-	root.not_after = 2500000000000LL;
-	city = root;
-	city.kind = YZF_CERT_CITY;
-	city.serial[0] = 1;
-	crypto_sign_keypair(city.key, city_sk);
-	crypto_box_keypair(city.seal, seal_sk);
-	strcpy(city.region, "440100");
-	yzf_cert_sign_line(&root, root_sk, &trust);
-	yzf_buf_putc(&trust, '\n');
-	yzf_cert_sign_line(&city, root_sk, &trust);
-	yzf_buf_putc(&trust, '\n');
-}
 
 static struct yzf *open_term(const char *sub, struct yzf_port **p)
 {
@@ -97,7 +74,7 @@ static struct yzf *open_term(const char *sub, struct yzf_port **p)
 	*p = yzf_port_sim_create(home, &o);
 	CHECK(*p != NULL);
 	CHECK_EQ_INT(yzf_open(*p, YZF_OPEN_CREATE, &y, msg, sizeof msg), YZF_OK);
-	CHECK_EQ_INT(yzf_init(y, &cfg, trust.p, trust.len), YZF_OK);
+	CHECK_EQ_INT(yzf_init(y, &cfg, t_trust.p, t_trust.len), YZF_OK);
 	return y;
 }
 
@@ -128,7 +105,7 @@ static struct yzf *deliver(const char *sub, char *const content[NSETS],
 		snprintf(h.name, sizeof h.name, "%s", names[s]);
 		crypto_generichash(h.hash, 32, (const uint8_t *)content[s], n,
 				   NULL, 0);
-		CHECK_EQ_INT(yzf_refset_sign_line(&h, city_sk, &hl[ix.n]),
+		CHECK_EQ_INT(yzf_refset_sign_line(&h, t_city_sk, &hl[ix.n]),
 			     YZF_OK);
 		snprintf(e->name, sizeof e->name, "%s", names[s]);
 		e->version = 1;
@@ -138,7 +115,7 @@ static struct yzf *deliver(const char *sub, char *const content[NSETS],
 			.content = (const uint8_t *)content[s], .clen = n };
 		ix.n++;
 	}
-	CHECK_EQ_INT(yzf_refindex_sign_line(&ix, city_sk, &il), YZF_OK);
+	CHECK_EQ_INT(yzf_refindex_sign_line(&ix, t_city_sk, &il), YZF_OK);
 	for (size_t i = 0; i < ix.n; i++) {
 		in[i].line = hl[i].p;
 		in[i].llen = hl[i].len;
@@ -504,14 +481,14 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof path, "%s/%s.json", argv[1], names[s]);
 		sample[s] = slurp(path);
 	}
-	make_trust();
+	t_authority();
 	test_schemas();
 	test_sample();
 	test_refusals();
 	test_held();
 	for (int s = 0; s < NSETS; s++)
 		free(sample[s]);
-	yzf_buf_free(&trust);
+	yzf_buf_free(&t_trust);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);

@@ -9,10 +9,9 @@
 #include "check.h"
 #include "yzf/yzf.h"
 #include "yzf_port_sim.h"
-#include "term.h"
+#include "terminal.h"
 
 static char dir[] = "/tmp/yzf-test-loclock.XXXXXX";
-static uint8_t city_sk[64];
 static struct yzf_port *port;
 static uint8_t off1[32], off2[32], head[32], clerk[32], other_head[32];
 static const char USCC[] = "11440106MB2C492807";
@@ -257,17 +256,18 @@ int main(void)
 	const char *t = "2026-11-23T09:00:00.000+08:00";
 	if (!yzf_time_parse(t, strlen(t), &t0, &tz))
 		return 2;
-	/* term_open's officer (No. 1) is the clerk: no head role */
-	struct yzf *y = term_open(dir, t0, YZF_ROLE_OFFICER, &port, clerk,
-				  city_sk);
-	term_officer(y, city_sk, "张明", "44010020230001", USCC,
-		     YZF_ROLE_OFFICER, off1);
-	term_officer(y, city_sk, "李华", "44010020230002", USCC,
-		     YZF_ROLE_OFFICER, off2);
-	term_officer(y, city_sk, "王刚", "44010020230009", USCC,
-		     YZF_ROLE_OFFICER | YZF_ROLE_HEAD, head);
-	term_officer(y, city_sk, "孙七", "44010020230077", OTHER_USCC,
-		     YZF_ROLE_OFFICER | YZF_ROLE_HEAD, other_head);
+	struct yzf_sim_opts o = { .start_ms = t0 };
+	t_authority();
+	/* 张明 (off1) first; the clerk has no head role */
+	struct yzf *y = t_terminal(dir, "t", &o, &port, off1, NULL);
+	t_enroll_in(y, "135791", "赵六", "44010020230010", USCC,
+		    YZF_ROLE_OFFICER, clerk);
+	t_enroll_in(y, "135792", "李华", "44010020230002", USCC,
+		    YZF_ROLE_OFFICER, off2);
+	t_enroll_in(y, "135793", "王刚", "44010020230009", USCC,
+		    YZF_ROLE_OFFICER | YZF_ROLE_HEAD, head);
+	t_enroll_in(y, "135794", "孙七", "44010020230077", OTHER_USCC,
+		    YZF_ROLE_OFFICER | YZF_ROLE_HEAD, other_head);
 	test_unapproved(y);
 	test_approved_and_expired(y);
 	test_not_the_head(y);

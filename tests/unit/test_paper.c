@@ -10,10 +10,9 @@
 #include "check.h"
 #include "yzf/yzf.h"
 #include "yzf_port_sim.h"
-#include "term.h"
+#include "terminal.h"
 
 static char dir[] = "/tmp/yzf-test-paper.XXXXXX";
-static uint8_t city_sk[64];
 static struct yzf_calendar *cal;
 static struct yzf_port *port;
 static uint8_t feed[32];
@@ -281,8 +280,9 @@ int main(int argc, char **argv)
 	free(doc);
 	if (!mkdtemp(dir))
 		return 2;
-	struct yzf *y = term_open(dir, bj("2026-09-30T08:00"), YZF_ROLE_OFFICER,
-				  &port, feed, city_sk);
+	struct yzf_sim_opts o = { .start_ms = bj("2026-09-30T08:00") };
+	t_authority();
+	struct yzf *y = t_terminal(dir, "t", &o, &port, feed, NULL);
 	test_start_end(y);
 	test_deadlines(y);
 	test_registered(y);

@@ -10,41 +10,25 @@
 #include <string.h>
 
 #include "check.h"
+#include "terminal.h"
 #include "internal.h"
 #include "sign.h"
 #include "yzf/yzf.h"
 #include "yzf_port_sim.h"
 
 static char dir[] = "/tmp/yzf-test-refindex.XXXXXX";
-static uint8_t city_sk[64], other_sk[64];
-static struct yzf_buf trust;
+static uint8_t other_sk[64];
 
 #define DAY 86400000LL
 /* 2026-11-27T09:00:00.000+08:00 */
 #define T0 1795741200000LL
 
-/* A root and a city certificate; city_sk signs reference data, other_sk
- * is a key the terminal does not know. */
+/* The tests' city (terminal.h): t_city_sk signs reference data;
+ * other_sk is a key the terminal does not know. */
 static void make_trust(void)
 {
-	uint8_t root_sk[64], seal_sk[32], other_pk[32];
-	struct yzf_cert root = { 0 }, city;
-	root.kind = YZF_CERT_ROOT;
-	crypto_sign_keypair(root.key, root_sk);
-	memcpy(root.issuer, root.key, 32);
-	strcpy(root.name, "省");
-	root.not_before = 1700000000000LL;
-	root.not_after = 2500000000000LL;
-	city = root;
-	city.kind = YZF_CERT_CITY;
-	city.serial[0] = 1;
-	crypto_sign_keypair(city.key, city_sk);
-	crypto_box_keypair(city.seal, seal_sk);
-	strcpy(city.region, "440100");
-	yzf_cert_sign_line(&root, root_sk, &trust);
-	yzf_buf_putc(&trust, '\n');
-	yzf_cert_sign_line(&city, root_sk, &trust);
-	yzf_buf_putc(&trust, '\n');
+	uint8_t other_pk[32];
+	t_authority();
 	crypto_sign_keypair(other_pk, other_sk);
 }
 
@@ -63,7 +47,7 @@ static struct yzf *open_term(const char *sub, int64_t start_ms, bool first,
 	CHECK(*p != NULL);
 	CHECK_EQ_INT(yzf_open(*p, YZF_OPEN_CREATE, &y, msg, sizeof msg), YZF_OK);
 	if (first)
-		CHECK_EQ_INT(yzf_init(y, &cfg, trust.p, trust.len), YZF_OK);
+		CHECK_EQ_INT(yzf_init(y, &cfg, t_trust.p, t_trust.len), YZF_OK);
 	return y;
 }
 
@@ -185,10 +169,10 @@ static void test_format(void)
 	struct yzf_canon_err e;
 	uint8_t city_pk[32], other_pk[32];
 	const struct set two[] = { L1, M2 };
-	memcpy(city_pk, city_sk + 32, 32);
+	memcpy(city_pk, t_city_sk + 32, 32);
 	memcpy(other_pk, other_sk + 32, 32);
 
-	index_line(7, T0, T0 + 30 * DAY, two, 2, city_sk, &l);
+	index_line(7, T0, T0 + 30 * DAY, two, 2, t_city_sk, &l);
 	const char *want = "{\"index\":{\"v\":1,\"version\":7,\"at\":\"2026-11-"
 			   "27T09:00:00.000+08:00\",\"expires\":\"2026-12-27T09"
 			   ":00:00.000+08:00\",\"sets\":[{\"name\":\"laws\",\""
@@ -214,14 +198,14 @@ static void test_format(void)
 	strcpy(bad.sets[1].name, "laws");
 	bad.sets[0].version = bad.sets[1].version = 1;
 	yzf_buf_reset(&l);
-	CHECK_EQ_INT(yzf_refindex_sign_line(&bad, city_sk, &l), YZF_EINVAL);
+	CHECK_EQ_INT(yzf_refindex_sign_line(&bad, t_city_sk, &l), YZF_EINVAL);
 	strcpy(bad.sets[1].name, "matters"); /* a name twice */
-	CHECK_EQ_INT(yzf_refindex_sign_line(&bad, city_sk, &l), YZF_EINVAL);
+	CHECK_EQ_INT(yzf_refindex_sign_line(&bad, t_city_sk, &l), YZF_EINVAL);
 	strcpy(bad.sets[0].name, "laws");
 	bad.expires_ms = T0 - 1;
-	CHECK_EQ_INT(yzf_refindex_sign_line(&bad, city_sk, &l), YZF_EINVAL);
+	CHECK_EQ_INT(yzf_refindex_sign_line(&bad, t_city_sk, &l), YZF_EINVAL);
 	bad.expires_ms = T0; /* expires at once: allowed */
-	CHECK_EQ_INT(yzf_refindex_sign_line(&bad, city_sk, &l), YZF_OK);
+	CHECK_EQ_INT(yzf_refindex_sign_line(&bad, t_city_sk, &l), YZF_OK);
 	CHECK_EQ_INT(l.len > 0, 1);
 
 	/* and the reader refuses them even when signed: bytes made by hand */
@@ -261,7 +245,7 @@ static void test_format(void)
 		int n = snprintf(body, sizeof body, vec[i].body, hex, hex);
 		yzf_buf_reset(&l);
 		CHECK_EQ_INT(yzf_sign_wrap("yzf-index-v1", "{\"index\":",
-					   (uint8_t *)body, (size_t)n, city_sk, &l),
+					   (uint8_t *)body, (size_t)n, t_city_sk, &l),
 			     YZF_OK);
 		CHECK_EQ_INT(yzf_refindex_parse(l.p, l.len, city_pk, &ix, &e),
 			     YZF_ENONCANON);
@@ -281,13 +265,13 @@ static void test_format(void)
 	yzf_buf_puts(&big, "]}");
 	yzf_buf_reset(&l);
 	CHECK_EQ_INT(yzf_sign_wrap("yzf-index-v1", "{\"index\":", big.p, big.len,
-				   city_sk, &l), YZF_OK);
+				   t_city_sk, &l), YZF_OK);
 	CHECK_EQ_INT(yzf_refindex_parse(l.p, l.len, city_pk, &ix, &e),
 		     YZF_ENONCANON);
 	CHECK_STR(e.why, "sets: more than 64");
 	/* an index signature never passes for a set header's, nor back */
 	yzf_buf_reset(&l);
-	set_header(&M1, M1.content, city_sk, &l);
+	set_header(&M1, M1.content, t_city_sk, &l);
 	CHECK_EQ_INT(yzf_refindex_parse(l.p, l.len, city_pk, &ix, &e),
 		     YZF_ENONCANON);
 	yzf_buf_free(&big);
@@ -316,54 +300,54 @@ static void refusal_case(int k, struct delivery *d)
 	d->n = 0;
 	switch (k) {
 	case 0: /* the index of version 1 again */
-		index_line(1, T0, T0 + 30 * DAY, &M1, 1, city_sk, &d->index);
+		index_line(1, T0, T0 + 30 * DAY, &M1, 1, t_city_sk, &d->index);
 		break;
 	case 1: /* version 2 re-signed with another expiry */
-		index_line(2, T0, T0 + 31 * DAY, ix2, 2, city_sk, &d->index);
+		index_line(2, T0, T0 + 31 * DAY, ix2, 2, t_city_sk, &d->index);
 		break;
 	case 2: /* an older set than the index names */
-		index_line(3, T0, T0 + 30 * DAY, ix3, 2, city_sk, &d->index);
-		deliver_set(d, &M2, M2.content, city_sk);
+		index_line(3, T0, T0 + 30 * DAY, ix3, 2, t_city_sk, &d->index);
+		deliver_set(d, &M2, M2.content, t_city_sk);
 		break;
 	case 3: { /* the version the index names, other bytes */
 		const struct set evil = { "matters", 3, "matters THREE" };
-		index_line(3, T0, T0 + 30 * DAY, ix3, 2, city_sk, &d->index);
-		deliver_set(d, &evil, evil.content, city_sk);
+		index_line(3, T0, T0 + 30 * DAY, ix3, 2, t_city_sk, &d->index);
+		deliver_set(d, &evil, evil.content, t_city_sk);
 		break;
 	}
 	case 4: /* a set the index does not name */
-		index_line(3, T0, T0 + 30 * DAY, ix3, 2, city_sk, &d->index);
-		deliver_set(d, &P1, P1.content, city_sk);
+		index_line(3, T0, T0 + 30 * DAY, ix3, 2, t_city_sk, &d->index);
+		deliver_set(d, &P1, P1.content, t_city_sk);
 		break;
 	case 5: /* an index signed by another key */
 		index_line(3, T0, T0 + 30 * DAY, ix3, 2, other_sk, &d->index);
-		deliver_set(d, &M3, M3.content, city_sk);
+		deliver_set(d, &M3, M3.content, t_city_sk);
 		break;
 	case 6: /* a set signed by another key */
-		index_line(3, T0, T0 + 30 * DAY, ix3, 2, city_sk, &d->index);
+		index_line(3, T0, T0 + 30 * DAY, ix3, 2, t_city_sk, &d->index);
 		deliver_set(d, &M3, M3.content, other_sk);
 		break;
 	case 7: /* the index names an older set, and it comes */
-		index_line(3, T0, T0 + 30 * DAY, older, 2, city_sk, &d->index);
-		deliver_set(d, &M1, M1.content, city_sk);
+		index_line(3, T0, T0 + 30 * DAY, older, 2, t_city_sk, &d->index);
+		deliver_set(d, &M1, M1.content, t_city_sk);
 		break;
 	case 8: /* the version held, other bytes */
-		index_line(3, T0, T0 + 30 * DAY, same2, 2, city_sk, &d->index);
-		deliver_set(d, &m2o, m2o.content, city_sk);
+		index_line(3, T0, T0 + 30 * DAY, same2, 2, t_city_sk, &d->index);
+		deliver_set(d, &m2o, m2o.content, t_city_sk);
 		break;
 	case 9: /* content not as its header says */
-		index_line(3, T0, T0 + 30 * DAY, ix3, 2, city_sk, &d->index);
-		deliver_set(d, &M3, "matters four", city_sk);
+		index_line(3, T0, T0 + 30 * DAY, ix3, 2, t_city_sk, &d->index);
+		deliver_set(d, &M3, "matters four", t_city_sk);
 		break;
 	case 10: /* a good set first, then a bad one: neither is kept */
-		index_line(3, T0, T0 + 30 * DAY, ix3p, 3, city_sk, &d->index);
-		deliver_set(d, &P1, P1.content, city_sk);
-		deliver_set(d, &M2, M2.content, city_sk);
+		index_line(3, T0, T0 + 30 * DAY, ix3p, 3, t_city_sk, &d->index);
+		deliver_set(d, &P1, P1.content, t_city_sk);
+		deliver_set(d, &M2, M2.content, t_city_sk);
 		break;
 	case 11: /* one set twice */
-		index_line(3, T0, T0 + 30 * DAY, ix3, 2, city_sk, &d->index);
-		deliver_set(d, &M3, M3.content, city_sk);
-		deliver_set(d, &M3, M3.content, city_sk);
+		index_line(3, T0, T0 + 30 * DAY, ix3, 2, t_city_sk, &d->index);
+		deliver_set(d, &M3, M3.content, t_city_sk);
+		deliver_set(d, &M3, M3.content, t_city_sk);
 		break;
 	}
 }
@@ -435,16 +419,16 @@ static void test_terminal(void)
 	struct yzf *y = open_term("t", T0, true, &p);
 
 	/* index 1 with matters 1, then index 2 with laws 1 and matters 2 */
-	index_line(1, T0, T0 + 30 * DAY, &M1, 1, city_sk, &d.index);
-	deliver_set(&d, &M1, M1.content, city_sk);
+	index_line(1, T0, T0 + 30 * DAY, &M1, 1, t_city_sk, &d.index);
+	deliver_set(&d, &M1, M1.content, t_city_sk);
 	CHECK_EQ_INT(apply(y, &d, &st), YZF_OK);
 	CHECK(st.fresh && st.have_index && !st.expired);
 	CHECK_EQ_INT(st.index.version, 1);
 	CHECK(d.in[0].stored);
 	d.n = 0;
-	index_line(2, T0, T0 + 30 * DAY, ix2, 2, city_sk, &d.index);
-	deliver_set(&d, &M2, M2.content, city_sk);
-	deliver_set(&d, &L1, L1.content, city_sk);
+	index_line(2, T0, T0 + 30 * DAY, ix2, 2, t_city_sk, &d.index);
+	deliver_set(&d, &M2, M2.content, t_city_sk);
+	deliver_set(&d, &L1, L1.content, t_city_sk);
 	CHECK_EQ_INT(apply(y, &d, &st), YZF_OK);
 	CHECK_EQ_INT(st.index.version, 2);
 	CHECK_EQ_INT(st.held, 2);
@@ -472,8 +456,8 @@ static void test_terminal(void)
 	/* index 3 with matters 3 */
 	const struct set ix3[] = { L1, M3 };
 	d.n = 0;
-	index_line(3, T0, T0 + 30 * DAY, ix3, 2, city_sk, &d.index);
-	deliver_set(&d, &M3, M3.content, city_sk);
+	index_line(3, T0, T0 + 30 * DAY, ix3, 2, t_city_sk, &d.index);
+	deliver_set(&d, &M3, M3.content, t_city_sk);
 	CHECK_EQ_INT(apply(y, &d, &st), YZF_OK);
 	CHECK(st.fresh);
 	held(y, after, sizeof after);
@@ -483,7 +467,7 @@ static void test_terminal(void)
 
 	/* stale and missing: reported, not refused */
 	d.n = 0;
-	index_line(4, T0, T0 + 30 * DAY, &M3, 1, city_sk, &d.index);
+	index_line(4, T0, T0 + 30 * DAY, &M3, 1, t_city_sk, &d.index);
 	CHECK_EQ_INT(apply(y, &d, &st), YZF_OK); /* laws no longer named */
 	CHECK_EQ_INT(st.held, 2);
 	CHECK_EQ_INT(st.stale, 1);
@@ -497,7 +481,7 @@ static void test_terminal(void)
 	CHECK_EQ_INT(h.indexed, 3);
 	CHECK_EQ_INT(yzf_refdata_held(y, 2, &h), YZF_ENOTFOUND);
 	const struct set ix5[] = { L2, M3, P1 };
-	index_line(5, T0, T0 + 30 * DAY, ix5, 3, city_sk, &d.index);
+	index_line(5, T0, T0 + 30 * DAY, ix5, 3, t_city_sk, &d.index);
 	CHECK_EQ_INT(apply(y, &d, &st), YZF_OK); /* named at another version */
 	CHECK_EQ_INT(st.stale, 1);
 	CHECK_EQ_INT(st.missing, 1); /* templates */
@@ -511,8 +495,8 @@ static void test_terminal(void)
 	CHECK_EQ_INT(st.stale, 1);
 	CHECK_EQ_INT(st.missing, 1);
 	/* the sets follow: all current again */
-	deliver_set(&d, &L2, L2.content, city_sk);
-	deliver_set(&d, &P1, P1.content, city_sk);
+	deliver_set(&d, &L2, L2.content, t_city_sk);
+	deliver_set(&d, &P1, P1.content, t_city_sk);
 	CHECK_EQ_INT(apply(y, &d, &st), YZF_OK);
 	CHECK(!st.fresh);
 	CHECK_EQ_INT(st.held, 3);
@@ -533,8 +517,8 @@ static void test_expiry(void)
 
 	/* past its expires by the terminal's clock: accepted, flagged */
 	struct yzf *y = open_term("old", expires + DAY, true, &p);
-	index_line(1, T0, expires, &M1, 1, city_sk, &d.index);
-	deliver_set(&d, &M1, M1.content, city_sk);
+	index_line(1, T0, expires, &M1, 1, t_city_sk, &d.index);
+	deliver_set(&d, &M1, M1.content, t_city_sk);
 	CHECK_EQ_INT(apply(y, &d, &st), YZF_OK);
 	CHECK(st.fresh && st.expired && !st.attested);
 	int64_t v;
@@ -563,7 +547,7 @@ static void test_expiry(void)
 	CHECK_EQ_INT(yzf_refdata_status(y, &st), YZF_OK);
 	CHECK(st.expired && st.attested);
 	/* a renewed index is current again, on the same attested time */
-	index_line(2, expires, expires + 30 * DAY, &M1, 1, city_sk, &d.index);
+	index_line(2, expires, expires + 30 * DAY, &M1, 1, t_city_sk, &d.index);
 	d.n = 0;
 	CHECK_EQ_INT(apply(y, &d, &st), YZF_OK);
 	CHECK(st.fresh && !st.expired && st.attested);
@@ -580,7 +564,7 @@ int main(void)
 	test_format();
 	test_terminal();
 	test_expiry();
-	yzf_buf_free(&trust);
+	yzf_buf_free(&t_trust);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);

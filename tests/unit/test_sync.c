@@ -9,16 +9,16 @@
 #include "check.h"
 #include "yzf/yzf.h"
 #include "yzf_port_sim.h"
-#include "term.h"
+#include "terminal.h"
 
 static char dir[] = "/tmp/yzf-test-sync.XXXXXX";
-static uint8_t city_sk[64]; /* the city issuing key */
 
 /* A terminal with one logged-in officer and n notes. */
 static struct yzf *setup(struct yzf_port **p, uint8_t feed[32], int n)
 {
-	struct yzf *y = term_open(dir, 1764205200000LL, YZF_ROLE_OFFICER, p,
-				  feed, city_sk);
+	struct yzf_sim_opts o = { .start_ms = 1764205200000LL };
+	t_authority();
+	struct yzf *y = t_terminal(dir, "t", &o, p, feed, NULL);
 	for (int i = 0; i < n; i++) {
 		struct yzf_append a = { .type = "note", .body = "{\"text\":\"x\"}",
 					.body_len = 12 };
@@ -192,7 +192,7 @@ static void test_log(struct yzf *y, const uint8_t feed[32])
 	crypto_sign_keypair(opk, signer_sk);
 	CHECK_EQ_INT(answer(y, feed, 200, 7, id, &r), YZF_EBADSIG);
 	CHECK_HAS(yzf_errmsg(y), "city key");
-	memcpy(signer_sk, city_sk, 64);
+	memcpy(signer_sk, t_city_sk, 64);
 	/* the city grows; an answer without the proof for seq 7 */
 	city_add(y, feed, 0);
 	{
@@ -279,7 +279,7 @@ static void test_log(struct yzf *y, const uint8_t feed[32])
 		struct yzf_buf cl = { 0 };
 		char auth[YZF_AUTH_MAX];
 		uint8_t city_pk[32];
-		crypto_sign_ed25519_sk_to_pk(city_pk, city_sk);
+		crypto_sign_ed25519_sk_to_pk(city_pk, t_city_sk);
 		CHECK_EQ_INT(yzf_sync_auth(y, feed, "GET", "/v1/checkpoint",
 					   NULL, 0, auth), YZF_OK);
 		yzf_buf_putc(&b, '{');
@@ -326,7 +326,7 @@ int main(void)
 	if (sodium_init() < 0 || !mkdtemp(dir))
 		return 2;
 	struct yzf *y = setup(&p, feed, 7);
-	memcpy(signer_sk, city_sk, 64);
+	memcpy(signer_sk, t_city_sk, 64);
 	/* the city's log: other feeds' records around this terminal's */
 	city_add(y, feed, 0);
 	for (int64_t s = 1; s <= 7; s++) {
