@@ -1140,8 +1140,7 @@ static int same_id_cmp(const struct yzf_case_rec *x,
 
 static int rec_cmp(const void *a, const void *b)
 {
-	const struct yzf_case_rec *x = *(const struct yzf_case_rec *const *)a;
-	const struct yzf_case_rec *y = *(const struct yzf_case_rec *const *)b;
+	const struct yzf_case_rec *x = a, *y = b;
 	int c;
 
 	if (x->at_ms != y->at_ms)
@@ -1296,47 +1295,40 @@ int yzf_case_fold(const struct yzf_case_rec *recs, size_t n,
 		  const struct yzf_case_ctx *ctx, int64_t now,
 		  struct yzf_case *out)
 {
-	const struct yzf_case_rec **v;
+	struct yzf_case_rec *sorted;
 	struct body *bodies;
+	size_t m = 0;
 
 	if (!out || (n && !recs) || !ctx_ok(ctx))
 		return YZF_EINVAL;
-	if (n > SIZE_MAX / sizeof *v)
+	if (n > SIZE_MAX / sizeof *sorted)
 		return YZF_ENOMEM;
 	memset(out, 0, sizeof *out);
-	v = malloc((n ? n : 1) * sizeof *v);
+	sorted = malloc((n ? n : 1) * sizeof *sorted);
 	bodies = malloc(YZF_CASE_STEPS_MAX * sizeof *bodies);
-	if (!v || !bodies) {
-		free(v);
+	if (!sorted || !bodies) {
+		free(sorted);
 		free(bodies);
 		return YZF_ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++)
-		v[i] = &recs[i];
-	qsort(v, n, sizeof *v, rec_cmp);
-	/* the records in canonical order, duplicates dropped, as the
-	 * evidence and recording judgements read them */
-	struct yzf_case_rec *sorted = malloc((n ? n : 1) * sizeof *sorted);
-	size_t m = 0;
-	if (!sorted) {
-		free(v);
-		free(bodies);
-		return YZF_ENOMEM;
-	}
+	/* the records in canonical order, duplicates dropped: what the steps,
+	 * the evidence and the recording judgements read */
+	if (n)
+		memcpy(sorted, recs, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, rec_cmp);
 	for (size_t i = 0; i < n; i++) {
-		if (i && !memcmp(v[i]->id, v[i - 1]->id, YZF_ID_LEN))
+		if (m && !memcmp(sorted[i].id, sorted[m - 1].id, YZF_ID_LEN))
 			continue;
-		sorted[m++] = *v[i];
-		if (!strncmp(v[i]->type, "evidence.", 9))
+		sorted[m++] = sorted[i];
+		if (!strncmp(sorted[m - 1].type, "evidence.", 9))
 			follow_evidence(out, sorted, m);
 		else
-			take(out, v[i], ctx, bodies);
+			take(out, &sorted[m - 1], ctx, bodies);
 	}
 	judge_recording(out, sorted, m);
-	free(sorted);
 	judge_now(out, now);
 	mark_provisional(out, ctx);
-	free(v);
+	free(sorted);
 	free(bodies);
 	return YZF_OK;
 }
