@@ -179,6 +179,14 @@ static bool get_int(const cJSON *o, const char *key, int64_t *out,
 	return (double)*out == v->valuedouble;
 }
 
+/* A count of days a term or extension can have: the schemas allow at most
+ * 30 and 90; bodies from elsewhere are bounded so that dates added up
+ * from them stay dates. */
+static bool days_ok(const struct body *b)
+{
+	return b->days > 0 && b->days <= YZF_MAX_CALENDAR_SPAN;
+}
+
 static bool get_bool(const cJSON *o, const char *key, bool *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -308,16 +316,17 @@ static bool parse_step(int step, const cJSON *o, struct body *b)
 		return get_int(o, "amount_fen", &b->amount, true);
 	case YZF_STEP_MEASURE:
 		return get_str(o, "measure", b->word, sizeof b->word, true) &&
-		       get_int(o, "term_days", &b->days, true) && b->days > 0;
+		       get_int(o, "term_days", &b->days, true) && days_ok(b);
 	case YZF_STEP_EXTEND:
 		return get_str(o, "of", b->word, sizeof b->word, true) &&
-		       get_int(o, "days", &b->days, true) && b->days > 0;
+		       get_int(o, "days", &b->days, true) && days_ok(b);
 	case YZF_STEP_RELEASE:
 		return get_str(o, "reason", b->word, sizeof b->word, true);
 	case YZF_STEP_COSIGN:
 		return parse_cosign(o, b);
 	case YZF_STEP_ORDER_CORRECT:
-		return get_int(o, "due_days", &b->days, true);
+		return get_int(o, "due_days", &b->days, true) &&
+		       b->days <= YZF_MAX_CALENDAR_SPAN;
 	case YZF_STEP_EXIT:
 		return get_str(o, "kind", b->word, sizeof b->word, true) &&
 		       get_str(o, "reason", b->reason, sizeof b->reason, true) &&
@@ -1339,7 +1348,8 @@ static void put_kv_int(struct yzf_buf *o, const char *k, int64_t v)
 {
 	yzf_buf_putc(o, ',');
 	yzf_canon_put_key(o, k);
-	yzf_canon_put_int(o, v);
+	if (yzf_canon_put_int(o, v))
+		yzf_buf_puts(o, "null"); /* beyond JSON's safe integers */
 }
 
 static void put_kv_str(struct yzf_buf *o, const char *k, const char *s)

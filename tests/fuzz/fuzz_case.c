@@ -15,6 +15,7 @@
  *  - a further step can be judged against the result.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,8 +131,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dump(rev, n, at + DAY, &b);
 	if (a.len != b.len || memcmp(a.p, b.p, a.len) != 0)
 		abort(); /* the order of the records changed the case */
-	if (yzf_canon_check(a.p, a.len, NULL) != YZF_OK)
+	if (yzf_canon_check(a.p, a.len, NULL) != YZF_OK) {
+		fwrite(a.p, 1, a.len, stderr);
 		abort();
+	}
 	/* one more step judged against the result */
 	if (yzf_case_fold(recs, n, &CTX, at, &st) != YZF_OK)
 		abort();
